@@ -1,0 +1,228 @@
+// The relational model in D1. Money is stored in minor units (cents) as integers so sums are
+// exact; dates are ISO strings (dates as YYYY-MM-DD, instants as full ISO-8601 UTC) so they
+// sort as text and read the same in SQL, in JSON and in the UI.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+export const organisations = sqliteTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  shortName: text('short_name').notNull(),
+  primaryColor: text('primary_color').notNull().default('#0f766e'),
+  backgroundColor: text('background_color').notNull().default('#ffffff'),
+  logoUrl: text('logo_url'),
+  currency: text('currency').notNull().default('EUR'),
+  locale: text('locale').notNull().default('en'),
+  timezone: text('timezone').notNull().default('UTC'),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const regions = sqliteTable('regions', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  // Cloudflare location hint (wnam, enam, weur, eeur, apac, oc, ...) for rooms of this region.
+  locationHint: text('location_hint'),
+}, (t) => [uniqueIndex('regions_org_code').on(t.orgId, t.code)]);
+
+export const territories = sqliteTable('territories', {
+  id: text('id').primaryKey(),
+  regionId: text('region_id').notNull().references(() => regions.id),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+}, (t) => [index('territories_region').on(t.regionId)]);
+
+export const DEALER_TYPES = ['maker', 'distributor', 'dealer', 'sub_dealer'] as const;
+export const DEALER_TIERS = ['platinum', 'gold', 'silver', 'bronze'] as const;
+export const DEALER_STATUSES = ['active', 'prospect', 'suspended', 'archived'] as const;
+
+export const dealers = sqliteTable('dealers', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  parentId: text('parent_id'),
+  type: text('type', { enum: DEALER_TYPES }).notNull(),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  tier: text('tier', { enum: DEALER_TIERS }).notNull().default('bronze'),
+  // JSON array of segment tags, e.g. ["retail","urban"].
+  segments: text('segments', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  regionId: text('region_id').references(() => regions.id),
+  territoryId: text('territory_id').references(() => territories.id),
+  address: text('address'),
+  city: text('city'),
+  country: text('country'),
+  lat: real('lat'),
+  lng: real('lng'),
+  status: text('status', { enum: DEALER_STATUSES }).notNull().default('active'),
+  creditLimit: integer('credit_limit').notNull().default(0),
+  phone: text('phone'),
+  email: text('email'),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [
+  uniqueIndex('dealers_org_code').on(t.orgId, t.code),
+  index('dealers_parent').on(t.parentId),
+  index('dealers_region_status').on(t.regionId, t.status, t.name),
+  index('dealers_type_status').on(t.type, t.status, t.name),
+  index('dealers_tier').on(t.tier),
+  index('dealers_territory').on(t.territoryId),
+  index('dealers_name').on(t.name),
+]);
+
+export const dealerContacts = sqliteTable('dealer_contacts', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  name: text('name').notNull(),
+  role: text('role'),
+  email: text('email'),
+  phone: text('phone'),
+  isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [index('dealer_contacts_dealer').on(t.dealerId)]);
+
+export const ROLES = ['hq_admin', 'regional_manager', 'analyst', 'field_rep', 'dealer_admin', 'dealer_staff', 'supplier'] as const;
+export const USER_STATUSES = ['invited', 'active', 'disabled'] as const;
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  // pbkdf2-sha256$iterations$salt(b64)$hash(b64); null until an invitation is accepted.
+  passwordHash: text('password_hash'),
+  role: text('role', { enum: ROLES }).notNull(),
+  dealerId: text('dealer_id').references(() => dealers.id),
+  status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
+  createdAt: text('created_at').notNull().default(now),
+  lastLoginAt: text('last_login_at'),
+}, (t) => [uniqueIndex('users_email').on(t.email), index('users_dealer').on(t.dealerId), index('users_role').on(t.role)]);
+
+// Regions a regional manager (or a rep) works in; a manager may hold several.
+export const userRegions = sqliteTable('user_regions', {
+  userId: text('user_id').notNull().references(() => users.id),
+  regionId: text('region_id').notNull().references(() => regions.id),
+}, (t) => [primaryKey({ columns: [t.userId, t.regionId] }), index('user_regions_region').on(t.regionId)]);
+
+export const invitations = sqliteTable('invitations', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  tokenHash: text('token_hash').notNull(),
+  createdBy: text('created_by').references(() => users.id),
+  createdAt: text('created_at').notNull().default(now),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+}, (t) => [uniqueIndex('invitations_token').on(t.tokenHash)]);
+
+export const sessions = sqliteTable('sessions', {
+  // SHA-256 of the cookie token: a leaked table does not hand out sessions.
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  createdAt: text('created_at').notNull().default(now),
+  expiresAt: text('expires_at').notNull(),
+  lastSeenAt: text('last_seen_at'),
+  userAgent: text('user_agent'),
+  ip: text('ip'),
+}, (t) => [index('sessions_user').on(t.userId)]);
+
+// Failed sign-ins per key ("email:<address>" or "ip:<address>") for rate limiting with backoff.
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailureAt: text('last_failure_at').notNull(),
+  lockedUntil: text('locked_until'),
+});
+
+export const repAssignments = sqliteTable('rep_assignments', {
+  repId: text('rep_id').notNull().references(() => users.id),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  since: text('since').notNull().default(now),
+}, (t) => [primaryKey({ columns: [t.repId, t.dealerId] }), index('rep_assignments_dealer').on(t.dealerId)]);
+
+export const products = sqliteTable('products', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  sku: text('sku').notNull(),
+  name: text('name').notNull(),
+  category: text('category').notNull(),
+  unit: text('unit').notNull().default('each'),
+  packSize: integer('pack_size').notNull().default(1),
+  // Whole units (each, box) cannot be ordered in fractions; kg or litres can.
+  wholeUnits: integer('whole_units', { mode: 'boolean' }).notNull().default(true),
+  status: text('status', { enum: ['active', 'discontinued'] }).notNull().default('active'),
+  description: text('description'),
+}, (t) => [uniqueIndex('products_org_sku').on(t.orgId, t.sku), index('products_category').on(t.category, t.name)]);
+
+export const PRICE_LIST_SCOPES = ['default', 'region', 'tier', 'dealer'] as const;
+
+export const priceLists = sqliteTable('price_lists', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  name: text('name').notNull(),
+  scope: text('scope', { enum: PRICE_LIST_SCOPES }).notNull(),
+  regionId: text('region_id').references(() => regions.id),
+  tier: text('tier', { enum: DEALER_TIERS }),
+  dealerId: text('dealer_id').references(() => dealers.id),
+  currency: text('currency').notNull(),
+  validFrom: text('valid_from'),
+  validTo: text('valid_to'),
+}, (t) => [index('price_lists_scope').on(t.scope, t.regionId, t.tier, t.dealerId)]);
+
+export const priceListItems = sqliteTable('price_list_items', {
+  priceListId: text('price_list_id').notNull().references(() => priceLists.id),
+  productId: text('product_id').notNull().references(() => products.id),
+  unitPrice: integer('unit_price').notNull(),
+}, (t) => [primaryKey({ columns: [t.priceListId, t.productId] }), index('price_list_items_product').on(t.productId)]);
+
+export const TARGET_SUBJECTS = ['dealer', 'rep', 'region'] as const;
+
+export const targets = sqliteTable('targets', {
+  id: text('id').primaryKey(),
+  subjectType: text('subject_type', { enum: TARGET_SUBJECTS }).notNull(),
+  subjectId: text('subject_id').notNull(),
+  // Calendar month, YYYY-MM.
+  period: text('period').notNull(),
+  // Null means every category.
+  category: text('category'),
+  amount: integer('amount').notNull().default(0),
+  quantity: integer('quantity').notNull().default(0),
+}, (t) => [index('targets_subject').on(t.subjectType, t.subjectId, t.period), index('targets_period').on(t.period)]);
+
+export const contracts = sqliteTable('contracts', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  type: text('type').notNull(),
+  startDate: text('start_date').notNull(),
+  endDate: text('end_date'),
+  status: text('status', { enum: ['draft', 'active', 'expired', 'terminated'] }).notNull().default('active'),
+  fileKey: text('file_key'),
+}, (t) => [index('contracts_dealer').on(t.dealerId), index('contracts_end').on(t.endDate)]);
+
+export const certifications = sqliteTable('certifications', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  kind: text('kind').notNull(),
+  issuedOn: text('issued_on').notNull(),
+  expiresOn: text('expires_on'),
+}, (t) => [index('certifications_dealer').on(t.dealerId), index('certifications_expires').on(t.expiresOn)]);
+
+// Append-only: nothing updates or deletes rows here (no route does, and a trigger refuses it).
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull().default(now),
+  actorId: text('actor_id'),
+  actorRole: text('actor_role'),
+  action: text('action').notNull(),
+  entityType: text('entity_type'),
+  entityId: text('entity_id'),
+  outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull().default('ok'),
+  ip: text('ip'),
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+}, (t) => [index('audit_log_at').on(t.at), index('audit_log_entity').on(t.entityType, t.entityId), index('audit_log_actor').on(t.actorId)]);
+
+export type Role = (typeof ROLES)[number];
+export type Dealer = typeof dealers.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Organisation = typeof organisations.$inferSelect;
+export type Product = typeof products.$inferSelect;
