@@ -39,7 +39,7 @@ export function tilePng(): Buffer {
   ]);
 }
 
-export interface FakeTileServer { url: string; requests: () => number; close: () => Promise<void> }
+export interface FakeTileServer { url: string; countUrl: string; requests: () => number; close: () => Promise<void> }
 
 export async function startFakeTileServer(): Promise<FakeTileServer> {
   const png = tilePng();
@@ -49,6 +49,8 @@ export async function startFakeTileServer(): Promise<FakeTileServer> {
       count++;
       res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*', 'cache-control': 'max-age=3600' });
       res.end(png);
+    } else if (req.url === '/__count') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count }));
     } else {
       res.writeHead(404).end();
     }
@@ -57,6 +59,7 @@ export async function startFakeTileServer(): Promise<FakeTileServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`,
+    countUrl: `http://127.0.0.1:${port}/__count`,
     requests: () => count,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -8,7 +8,7 @@ import { applyMigrations, freePort, seed, startDev } from '../../../scripts/loca
 import { startFakeTileServer } from './fake-tile-server.ts';
 
 declare module 'vitest' {
-  export interface ProvidedContext { baseUrl: string; tileUrl: string; persistTo: string }
+  export interface ProvidedContext { baseUrl: string; tileUrl: string; tileCountUrl: string; persistTo: string }
 }
 
 export default async function setup(project: TestProject) {
@@ -19,6 +19,7 @@ export default async function setup(project: TestProject) {
   const dev = await startDev({ port: await freePort(), persistTo, vars: { TILE_URL: tiles.url, TILE_ATTRIBUTION: 'Fake tiles (tests)' }, quiet: true });
   project.provide('baseUrl', dev.url);
   project.provide('tileUrl', tiles.url);
+  project.provide('tileCountUrl', tiles.countUrl);
   project.provide('persistTo', persistTo);
   return async () => {
     await dev.stop();
