@@ -1,12 +1,15 @@
-import { Hono } from 'hono';
+import { createApp } from './app.ts';
+import { makeDb } from './db/client.ts';
+import { pruneExpiredSessions } from './auth/sessions.ts';
 import type { Env } from './env.ts';
 
 export { DocRoom } from '../durable-objects/doc-room.ts';
 
-const app = new Hono<{ Bindings: Env }>();
-app.get('/api/health', (c) => c.json({ ok: true }));
-app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
+export const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(pruneExpiredSessions(makeDb(env.DB)));
+  },
 } satisfies ExportedHandler<Env>;

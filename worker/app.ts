@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { makeDb } from './db/client.ts';
+import { ApiError, errorResponse } from './http/errors.ts';
+import { publicRoute } from './middleware/access.ts';
+import { csrf } from './middleware/csrf.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { session } from './middleware/session.ts';
+import { brandRoutes } from './routes/brand.ts';
+import { dealerRoutes } from './routes/dealers.ts';
+import { meRoutes } from './routes/me.ts';
+import { openApiDocument } from './routes/openapi.ts';
+import { productRoutes } from './routes/products.ts';
+import { regionRoutes } from './routes/regions.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
+import type { AppEnv } from './types.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err);
+    console.error('unhandled', err);
+    return errorResponse(c, new ApiError(500, 'internal', 'Something went wrong on our side. Try again; nothing was changed.'));
+  });
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
+
+  app.use('*', securityHeaders());
+  app.use('*', async (c, next) => {
+    c.set('db', makeDb(c.env.DB));
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use('*', bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => { throw new ApiError(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`); },
+  }));
+  api.use('*', session());
+  api.use('*', csrf());
+  api.get('/health', publicRoute({ summary: 'Liveness check' }), (c) => c.json({ ok: true }));
+  api.get('/openapi.json', publicRoute({ summary: 'This API as OpenAPI 3.1' }), (c) => c.json(openApiDocument(app)));
+  api.route('/', sessionRoutes);
+  api.route('/', meRoutes);
+  api.route('/', dealerRoutes);
+  api.route('/', productRoutes);
+  api.route('/', regionRoutes);
+  api.route('/', userRoutes);
+  api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
+  app.route('/api', api);
+
+  app.route('/', brandRoutes);
+  app.all('/sync/*', (c) => errorResponse(c, new ApiError(501, 'not_implemented', 'Document sync is not available yet.')));
+  // Everything else is the PWA: static files, and the shell for in-app paths.
+  app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
+  return app;
+}

@@ -1,0 +1,69 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { dealers } from '../../core/db/schema.ts';
+import { productListQuery } from '../../core/validators/products.ts';
+import { audit } from '../audit.ts';
+import { inScope } from '../dealers/queries.ts';
+import { notFound } from '../http/errors.ts';
+import { readQuery } from '../http/input.ts';
+import { requires } from '../middleware/access.ts';
+import type { AppEnv } from '../types.ts';
+import { eq } from 'drizzle-orm';
+
+interface ProductRow {
+  id: string; sku: string; name: string; category: string; unit: string; packSize: number; wholeUnits: number;
+  unitPrice: number | null; priceListId: string | null; priceScope: string | null; currency: string | null;
+}
+
+// The price a dealer pays is its most specific list valid today: its own, then its tier's,
+// then its region's, then the default list.
+function priceSubquery(dealer: { id: string; tier: string; regionId: string | null } | null, today: string, column: string): SQL {
+  if (!dealer) return sql.raw('null');
+  return sql`(select ${sql.raw(column)} from price_list_items pli join price_lists pl on pl.id = pli.price_list_id
+    where pli.product_id = p.id
+      and (pl.valid_from is null or pl.valid_from <= ${today}) and (pl.valid_to is null or pl.valid_to >= ${today})
+      and ((pl.scope = 'dealer' and pl.dealer_id = ${dealer.id}) or (pl.scope = 'tier' and pl.tier = ${dealer.tier})
+        or (pl.scope = 'region' and pl.region_id = ${dealer.regionId}) or pl.scope = 'default')
+    order by case pl.scope when 'dealer' then 0 when 'tier' then 1 when 'region' then 2 else 3 end, pl.id limit 1)`;
+}
+
+export const productRoutes = new Hono<AppEnv>()
+  .get('/products', requires('products:read', { summary: 'Products, with the price the given dealer pays', query: productListQuery }), async (c) => {
+    const q = readQuery(c, productListQuery);
+    const db = c.get('db');
+    const user = c.get('user')!;
+    const dealerId = q.dealer ?? user.dealerId ?? null;
+    let dealer: { id: string; tier: string; regionId: string | null } | null = null;
+    if (dealerId) {
+      if (!(await inScope(db, c.get('scope')!, dealerId))) {
+        await audit(c, { action: 'products.price_for', entityType: 'dealer', entityId: dealerId, outcome: 'denied' });
+        throw notFound('Dealer');
+      }
+      dealer = (await db.select({ id: dealers.id, tier: dealers.tier, regionId: dealers.regionId }).from(dealers).where(eq(dealers.id, dealerId)))[0] ?? null;
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const where: SQL[] = [sql`p.org_id = ${user.orgId}`, sql`p.status = 'active'`];
+    if (q.q) {
+      const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      where.push(sql`(p.name like ${like} escape '\\' or p.sku like ${like} escape '\\')`);
+    }
+    if (q.category) where.push(sql`p.category = ${q.category}`);
+    const cond = sql.join(where, sql` and `);
+    const offset = (q.page - 1) * q.pageSize;
+    const priceRef = priceSubquery(dealer, today, `pli.unit_price || '|' || pl.id || '|' || pl.scope || '|' || pl.currency`);
+    const [rows, count] = await Promise.all([
+      db.all<Omit<ProductRow, 'unitPrice' | 'priceListId' | 'priceScope' | 'currency'> & { price: string | null }>(sql`
+        select p.id, p.sku, p.name, p.category, p.unit, p.pack_size as packSize, p.whole_units as wholeUnits, ${priceRef} as price
+        from products p where ${cond} order by p.category, p.name limit ${q.pageSize} offset ${offset}`),
+      db.all<{ n: number }>(sql`select count(*) as n from products p where ${cond}`),
+    ]);
+    const items = rows.map(({ price, wholeUnits, ...p }) => {
+      const [unitPrice, priceListId, scope, currency] = price ? price.split('|') : [];
+      return { ...p, wholeUnits: !!wholeUnits, price: price ? { unitPrice: Number(unitPrice), currency, priceListId, scope } : null };
+    });
+    return c.json({ items, total: count[0]?.n ?? 0, page: q.page, pageSize: q.pageSize, dealerId });
+  })
+  .get('/products/categories', requires('products:read', { summary: 'Product categories' }), async (c) => {
+    const rows = await c.get('db').all<{ category: string }>(sql`select distinct category from products where org_id = ${c.get('user')!.orgId} and status = 'active' order by category`);
+    return c.json({ items: rows.map((r) => r.category) });
+  });
