@@ -19,7 +19,7 @@ await writeFile(`${client}/index.html`, await res.text());
 
 const { count, size, warnings } = await generateSW({
   globDirectory: client,
-  globPatterns: ['index.html', '_build/assets/**/*.{js,css,woff2,svg,png}', 'icons/**/*', 'tiles/**/*'],
+  globPatterns: ['index.html', '_build/assets/**/*.{js,css,woff2,svg,png}'],
   globIgnores: ['.vite/**'],
   swDest: `${client}/sw.js`,
   // The shell answers every in-app navigation offline; the API and sync never come from cache.

@@ -1,0 +1,47 @@
+import { A, useNavigate } from '@solidjs/router';
+import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { offlineSince } from '../lib/api.ts';
+import { timeAgo } from '../lib/format.ts';
+import { loadMe, me, signOut, type Role } from '../lib/session.ts';
+
+export interface NavItem { href: string; label: string }
+
+// The frame of every signed-in screen. It also guards the face: a user without a session
+// goes to sign-in, a user of another face goes home.
+export default function Shell(props: { roles: Role[]; nav: NavItem[]; children: JSX.Element }) {
+  const navigate = useNavigate();
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const update = () => setOnline(navigator.onLine);
+  onMount(async () => {
+    addEventListener('online', update);
+    addEventListener('offline', update);
+    const m = me() === undefined ? await loadMe() : me();
+    if (!m) navigate('/login', { replace: true });
+    else if (!props.roles.includes(m.user.role)) navigate('/', { replace: true });
+  });
+  onCleanup(() => { removeEventListener('online', update); removeEventListener('offline', update); });
+
+  return (
+    <Show when={me() && props.roles.includes(me()!.user.role)}>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="top">
+        <span class="brand">{me()!.brand.shortName}</span>
+        <nav aria-label="Main">
+          {props.nav.map((n) => <A href={n.href} end>{n.label}</A>)}
+        </nav>
+        <span class="who" title={me()!.user.email}>{me()!.user.name}</span>
+        <button type="button" class="link" onClick={async () => { await signOut(); navigate('/login', { replace: true }); }}>Sign out</button>
+      </header>
+      <div role="status" aria-live="polite" class="netstate">
+        <Show when={!online() || offlineSince()}>
+          <p class="offline">Offline{offlineSince() ? ` — showing data from ${timeAgo(offlineSince()!)}` : ''}</p>
+        </Show>
+      </div>
+      <main id="main" tabindex="-1">{props.children}</main>
+    </Show>
+  );
+}
+
+export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }];
+export const FIELD_NAV: NavItem[] = [{ href: '/field', label: 'My dealers' }];
+export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }];

@@ -1,0 +1,64 @@
+import { createSignal } from 'solid-js';
+import { get, send } from './api.ts';
+import { cacheClear, cachePut } from './cache.ts';
+
+export type Role = 'hq_admin' | 'regional_manager' | 'analyst' | 'field_rep' | 'dealer_admin' | 'dealer_staff' | 'supplier';
+
+export interface Me {
+  user: { id: string; email: string; name: string; role: Role; dealerId: string | null };
+  scope: { kind: string; regionIds: string[]; dealerId: string | null };
+  permissions: string[];
+  brand: { name: string; shortName: string; primaryColor: string; backgroundColor: string; logoUrl: string | null; currency: string; locale: string; timezone: string };
+  config: { tileUrl: string; tileAttribution: string };
+}
+
+const [me, setMe] = createSignal<Me | null | undefined>(undefined);
+export { me };
+
+export function homeOf(role: Role): string {
+  switch (role) {
+    case 'hq_admin': case 'regional_manager': case 'analyst': return '/hq';
+    case 'field_rep': return '/field';
+    case 'dealer_admin': case 'dealer_staff': return '/portal';
+    default: return '/supplier';
+  }
+}
+
+function applyBrand(m: Me) {
+  document.documentElement.style.setProperty('--brand', m.brand.primaryColor);
+  document.title = m.brand.name;
+}
+
+// Resolves to the signed-in user (from the network, or this device's copy when offline), or
+// null when the server says nobody is signed in.
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const m = await get<Me>('/api/me');
+    applyBrand(m);
+    setMe(m);
+    return m;
+  } catch {
+    // 401, or offline with nothing on this device: either way, sign-in is the way forward.
+    setMe(null);
+    return null;
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<Me> {
+  const m = await send<Me>('POST', '/api/session', { email, password });
+  // A new user on this device starts from an empty cache; /api/me is kept so the app can
+  // open signed in with the network off.
+  await cacheClear();
+  await cachePut('/api/me', m);
+  applyBrand(m);
+  setMe(m);
+  return m;
+}
+
+export async function signOut(): Promise<void> {
+  try { await send('DELETE', '/api/session'); } catch { /* signed out locally all the same */ }
+  await cacheClear();
+  setMe(null);
+}
+
+export const can = (permission: string) => me()?.permissions.includes(permission) ?? false;
