@@ -1,7 +1,7 @@
 import { and, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { randomToken, sha256Hex } from '../../core/auth/password.ts';
-import { dealers, invitations, regions, userRegions, users } from '../../core/db/schema.ts';
+import { dealers, invitations, regions, sessions, userRegions, users } from '../../core/db/schema.ts';
 import { userCreateBody, userListQuery, userUpdateBody } from '../../core/validators/users.ts';
 import { audit } from '../audit.ts';
 import { newId, runBatch, type Db } from '../db/client.ts';
@@ -77,7 +77,7 @@ export const userRoutes = new Hono<AppEnv>()
       for (const regionId of regionIds) stmts.push(db.insert(userRegions).values({ userId: id, regionId }));
     }
     // A disabled user or a changed role must not keep old sessions.
-    if (set.status === 'disabled' || (set.role && set.role !== target.role)) stmts.push(db.run(sql`delete from sessions where user_id = ${id}`));
+    if (set.status === 'disabled' || (set.role && set.role !== target.role)) stmts.push(db.delete(sessions).where(eq(sessions.userId, id)));
     await runBatch(db, stmts);
     await audit(c, { action: 'user.update', entityType: 'user', entityId: id, detail: { fields: Object.keys(body) } });
     const user = (await db.select({ id: users.id, email: users.email, name: users.name, role: users.role, dealerId: users.dealerId, status: users.status }).from(users).where(eq(users.id, id)))[0];
