@@ -137,7 +137,7 @@ describe('prices', () => {
     const admin = await signIn('dealer@demo.test');
     const res = await (await admin('/api/products?pageSize=200')).json<{ items: Array<{ id: string; price: { unitPrice: number; scope: string; priceListId: string } | null }> }>();
     expect(res.items).toHaveLength(150);
-    const listsFor = (pid: string) => rows.price_list_items.filter((i) => i.product_id === pid).map((i) => ({ ...i, list: rows.price_lists.find((l) => l.id === i.price_list_id)! }));
+    const listsFor = (pid: string) => rows.price_list_items.filter((i) => i.product_id === pid).map((i) => ({ unit_price: i.unit_price, list: rows.price_lists.find((l) => l.id === i.price_list_id)! }));
     for (const p of res.items) {
       const candidates = listsFor(p.id).filter(({ list }) => list.id !== 'pl_expired' && (
         (list.scope === 'dealer' && list.dealer_id === own) || (list.scope === 'tier' && list.tier === dealer.tier) ||
