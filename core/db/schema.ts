@@ -65,11 +65,14 @@ export const dealers = sqliteTable('dealers', {
 }, (t) => [
   uniqueIndex('dealers_org_code').on(t.orgId, t.code),
   index('dealers_parent').on(t.parentId),
-  index('dealers_region_status').on(t.regionId, t.status, t.name),
-  index('dealers_type_status').on(t.type, t.status, t.name),
-  index('dealers_tier').on(t.tier),
+  // Lists are ordered by (name, id) and paged: each filter's index ends in those columns so a
+  // page is read in order and the scan stops after pageSize rows.
+  index('dealers_region_status').on(t.regionId, t.status, t.name, t.id),
+  index('dealers_type_status').on(t.type, t.status, t.name, t.id),
+  index('dealers_status_name').on(t.status, t.name, t.id),
+  index('dealers_tier').on(t.tier, t.name, t.id),
   index('dealers_territory').on(t.territoryId),
-  index('dealers_name').on(t.name),
+  index('dealers_name').on(t.name, t.id),
 ]);
 
 export const dealerContacts = sqliteTable('dealer_contacts', {
