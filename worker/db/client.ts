@@ -1,4 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../core/db/schema.ts';
 
 export type Db = ReturnType<typeof makeDb>;
@@ -19,4 +21,17 @@ export function newId(prefix: string): string {
 export async function runBatch(db: Db, stmts: unknown[]): Promise<void> {
   if (stmts.length === 0) return;
   await db.batch(stmts as unknown as Parameters<Db['batch']>[0]);
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+// Several reads in one D1 round trip: a page and its count cost one call, not two.
+export async function readBatch<T extends unknown[]>(db: Db, queries: SQL[]): Promise<{ [K in keyof T]: T[K][] }> {
+  const d1 = (db as unknown as { $client: D1Database }).$client;
+  const stmts = queries.map((q) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return d1.prepare(text).bind(...params);
+  });
+  const results = await d1.batch(stmts);
+  return results.map((r) => r.results) as { [K in keyof T]: T[K][] };
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DealerListQuery } from '../../core/validators/dealers.ts';
-import type { Db } from '../db/client.ts';
+import { readBatch, type Db } from '../db/client.ts';
 import { dealerScopeSql } from '../db/scope.ts';
 import type { Scope } from '../types.ts';
 
@@ -34,9 +34,9 @@ export async function listDealers(db: Db, scope: Scope, q: DealerListQuery) {
   where.push(q.status ? sql`d.status = ${q.status}` : sql`d.status != 'archived'`);
   const cond = sql.join(where, sql` and `);
   const offset = (q.page - 1) * q.pageSize;
-  const [rows, count] = await Promise.all([
-    db.all<SummaryRow>(sql`select ${SUMMARY_COLUMNS} from dealers d left join regions r on r.id = d.region_id where ${cond} order by d.name, d.id limit ${q.pageSize} offset ${offset}`),
-    db.all<{ n: number }>(sql`select count(*) as n from dealers d where ${cond}`),
+  const [rows, count] = await readBatch<[SummaryRow, { n: number }]>(db, [
+    sql`select ${SUMMARY_COLUMNS} from dealers d left join regions r on r.id = d.region_id where ${cond} order by d.name, d.id limit ${q.pageSize} offset ${offset}`,
+    sql`select count(*) as n from dealers d where ${cond}`,
   ]);
   return { items: rows.map(toSummary), total: count[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }

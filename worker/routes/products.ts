@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { dealers } from '../../core/db/schema.ts';
 import { productListQuery } from '../../core/validators/products.ts';
 import { audit } from '../audit.ts';
+import { readBatch } from '../db/client.ts';
 import { inScope } from '../dealers/queries.ts';
 import { notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
@@ -51,11 +52,11 @@ export const productRoutes = new Hono<AppEnv>()
     const cond = sql.join(where, sql` and `);
     const offset = (q.page - 1) * q.pageSize;
     const priceRef = priceSubquery(dealer, today, `pli.unit_price || '|' || pl.id || '|' || pl.scope || '|' || pl.currency`);
-    const [rows, count] = await Promise.all([
-      db.all<Omit<ProductRow, 'unitPrice' | 'priceListId' | 'priceScope' | 'currency'> & { price: string | null }>(sql`
+    const [rows, count] = await readBatch<[Omit<ProductRow, 'unitPrice' | 'priceListId' | 'priceScope' | 'currency'> & { price: string | null }, { n: number }]>(db, [
+      sql`
         select p.id, p.sku, p.name, p.category, p.unit, p.pack_size as packSize, p.whole_units as wholeUnits, ${priceRef} as price
-        from products p where ${cond} order by p.category, p.name limit ${q.pageSize} offset ${offset}`),
-      db.all<{ n: number }>(sql`select count(*) as n from products p where ${cond}`),
+        from products p where ${cond} order by p.category, p.name limit ${q.pageSize} offset ${offset}`,
+      sql`select count(*) as n from products p where ${cond}`,
     ]);
     const items = rows.map(({ price, wholeUnits, ...p }) => {
       const [unitPrice, priceListId, scope, currency] = price ? price.split('|') : [];
