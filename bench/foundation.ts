@@ -125,12 +125,13 @@ function plainSqlite(file: string, regionIds: string[]): string {
     if (r.status !== 0) return `skipped: better-sqlite3@12 did not install (${r.stderr.slice(-300)})`;
   }
   const script = `${dir}/run.cjs`;
-  writeFileSync(script, SQLITE_SCRIPT);
+  writeFileSync(script, sqliteScript());
   const r = spawnSync(systemNode, [script, file, JSON.stringify(regionIds)], { env, encoding: 'utf8', cwd: dir });
   return r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr.slice(-500)}`;
 }
 
-const SQLITE_SCRIPT = String.raw`
+function sqliteScript(): string {
+  return String.raw`
 const Database = require('better-sqlite3');
 const [file, regionsJson] = process.argv.slice(2);
 const regions = JSON.parse(regionsJson);
@@ -161,3 +162,4 @@ times.sort((a, b) => a - b);
 const p = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
 console.log('p50 ' + p(0.5) + ' ms   p95 ' + p(0.95) + ' ms   (' + times.length + ' page+count queries)');
 `;
+}
