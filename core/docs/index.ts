@@ -1,0 +1,3 @@
+export * from './id.ts';
+export * from './schema.ts';
+export * from './rules.ts';

@@ -1,0 +1,127 @@
+// Write rules per document kind and role, run by the room after each update. A change outside
+// them is not kept: the room applies `correct` with origin 'server', and since the correction
+// is itself a Yjs update, every replica that saw the forbidden change converges back.
+import * as Y from 'yjs';
+import type { Role } from '../db/schema.ts';
+import type { DocId, DocKind } from './id.ts';
+import { body, FIELD_SHAPES, meta, snapshot, type Json } from './schema.ts';
+
+export type WriterRole = Role | 'server';
+export interface Writer { role: WriterRole; userId: string }
+export interface Violation { path: string; reason: string }
+export type Snapshot = ReturnType<typeof snapshot>;
+
+const AUTHORS = ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin'] as const;
+type FieldRule = { writers: readonly WriterRole[] | 'owner_rep'; whileStatus?: readonly string[] };
+
+// Who may change which field. 'owner_rep' is the rep named in the document's id.
+const FIELD_RULES: Record<DocKind, Record<string, FieldRule>> = {
+  order: {
+    status: { writers: AUTHORS }, lines: { writers: AUTHORS, whileStatus: ['draft'] }, notes: { writers: AUTHORS },
+    statusHistory: { writers: AUTHORS }, approval: { writers: [] }, creditCheck: { writers: [] }, shipments: { writers: [] }, total: { writers: [] },
+  },
+  visit: {
+    status: { writers: 'owner_rep' }, plannedStart: { writers: 'owner_rep' }, checkIn: { writers: 'owner_rep' }, checkOut: { writers: 'owner_rep' },
+    answers: { writers: 'owner_rep' }, photos: { writers: 'owner_rep' }, tasksDone: { writers: 'owner_rep' }, notes: { writers: 'owner_rep' }, flags: { writers: [] },
+  },
+  form: { formId: { writers: 'owner_rep' }, formVersion: { writers: 'owner_rep' }, answers: { writers: 'owner_rep', whileStatus: ['draft'] }, status: { writers: 'owner_rep' } },
+  ticket: {
+    status: { writers: ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin', 'regional_manager'] }, category: { writers: ['dealer_admin', 'dealer_staff', 'hq_admin'] },
+    subject: { writers: ['dealer_admin', 'dealer_staff'], whileStatus: ['open'] }, messages: { writers: ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin', 'regional_manager'] },
+    assignedTo: { writers: ['hq_admin', 'regional_manager'] }, routedTo: { writers: [] },
+  },
+};
+
+// Status changes a person may make; every other change of status is the server's.
+const TRANSITIONS: Record<DocKind, Partial<Record<string, Record<string, readonly WriterRole[] | 'owner_rep'>>>> = {
+  order: {
+    draft: { submitted: ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin'], cancelled: ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin'] },
+    submitted: { cancelled: ['dealer_admin', 'hq_admin'] },
+  },
+  visit: { planned: { in_progress: 'owner_rep' }, in_progress: { done: 'owner_rep' } },
+  form: { draft: { submitted: 'owner_rep' } },
+  ticket: {
+    open: { answered: ['field_rep', 'hq_admin', 'regional_manager'], closed: ['dealer_admin', 'dealer_staff'] },
+    answered: { open: ['dealer_admin', 'dealer_staff'], resolved: ['field_rep', 'hq_admin', 'regional_manager'] },
+    resolved: { closed: ['dealer_admin', 'dealer_staff', 'hq_admin'], open: ['dealer_admin', 'dealer_staff'] },
+  },
+};
+
+const allowed = (who: readonly WriterRole[] | 'owner_rep', writer: Writer, id: DocId) =>
+  who === 'owner_rep' ? (writer.role === 'field_rep' && writer.userId === id.repId) || writer.role === 'hq_admin' : who.includes(writer.role);
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: Snapshot): Violation[] {
+  if (writer.role === 'server') return [];
+  const v: Violation[] = [];
+  const fresh = before.meta.kind === undefined;
+  // meta is written once, at birth, and must match the id; nobody rewrites it.
+  for (const key of new Set([...Object.keys(before.meta), ...Object.keys(after.meta)])) {
+    if (same(before.meta[key], after.meta[key])) continue;
+    const expected: Record<string, Json> = { kind: id.kind, dealerId: id.dealerId, repId: id.repId };
+    if (!fresh) v.push({ path: `meta.${key}`, reason: 'The document header cannot change' });
+    else if (key in expected && !same(after.meta[key], expected[key])) v.push({ path: `meta.${key}`, reason: 'The document header must match its id' });
+  }
+  const rules = FIELD_RULES[id.kind];
+  const shapes = FIELD_SHAPES[id.kind];
+  const statusBefore = String(before.body.status ?? '');
+  for (const key of new Set([...Object.keys(before.body), ...Object.keys(after.body)])) {
+    const a = before.body[key];
+    const b = after.body[key];
+    if (same(a, b)) continue;
+    if (fresh && (shapes[key] !== 'value' || key === 'status')) continue; // the empty structure made at birth
+    const rule = rules[key];
+    if (!rule) { v.push({ path: key, reason: 'Not a field of this document' }); continue; }
+    if (!allowed(rule.writers, writer, id)) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
+    if (rule.whileStatus && !fresh && !rule.whileStatus.includes(statusBefore)) { v.push({ path: key, reason: `${key} cannot change once the ${id.kind} is ${statusBefore}` }); continue; }
+    if (shapes[key] === 'list' && !fresh) {
+      const la = (a as Json[] | undefined) ?? [];
+      const lb = (b as Json[] | undefined) ?? [];
+      if (lb.length < la.length || !same(lb.slice(0, la.length), la)) v.push({ path: key, reason: `${key} can only be added to` });
+    }
+    if (key === 'status' && !fresh) {
+      const who = TRANSITIONS[id.kind][statusBefore]?.[String(b)];
+      if (!who || !allowed(who, writer, id)) v.push({ path: 'status', reason: `A ${writer.role} may not move a ${id.kind} from ${statusBefore} to ${String(b)}` });
+    }
+    if (id.kind === 'order' && key === 'lines') {
+      const la = (a ?? {}) as Record<string, { unitPrice?: number | null }>;
+      const lb = (b ?? {}) as Record<string, { unitPrice?: number | null }>;
+      for (const lineId of Object.keys(lb)) {
+        if (!same(la[lineId]?.unitPrice, lb[lineId]?.unitPrice)) { v.push({ path: `lines.${lineId}.unitPrice`, reason: 'Prices are set by the server' }); break; }
+      }
+    }
+  }
+  return v;
+}
+
+// Puts back, as the server, every field a violation names (whole field: value, map, text or list).
+export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations: Violation[]): void {
+  const fields = new Set(violations.map((x) => x.path.split('.')[0] === 'meta' ? x.path : x.path.split('.')[0]));
+  doc.transact(() => {
+    for (const f of fields) {
+      if (f.startsWith('meta.')) {
+        const key = f.slice(5);
+        if (before.meta[key] === undefined) meta(doc).delete(key);
+        else meta(doc).set(key, before.meta[key]);
+        continue;
+      }
+      const b = body(doc, kind);
+      const prev = before.body[f];
+      const shape = FIELD_SHAPES[kind][f];
+      const cur = b.get(f);
+      if (shape === 'map' && cur instanceof Y.Map) {
+        const want = (prev ?? {}) as Record<string, Json>;
+        for (const k of [...cur.keys()]) if (!(k in want)) cur.delete(k);
+        for (const [k, val] of Object.entries(want)) if (!same(cur.get(k), val)) cur.set(k, val);
+      } else if (shape === 'text' && cur instanceof Y.Text) {
+        cur.delete(0, cur.length);
+        cur.insert(0, String(prev ?? ''));
+      } else if (shape === 'list' && cur instanceof Y.Array) {
+        cur.delete(0, cur.length);
+        cur.insert(0, (prev ?? []) as Json[]);
+      } else if (prev === undefined) b.delete(f);
+      else b.set(f, prev);
+    }
+  }, 'server');
+}

@@ -1,0 +1,89 @@
+// Shape of each document kind. A doc holds a 'meta' map (kind, schemaVersion, owner) and one
+// map named after its kind. Collections that several people edit at once are maps keyed by a
+// stable id (order lines, answers, photos) so concurrent edits of different entries merge, and
+// each entry is replaced whole, so a correction can put back exactly what was there.
+import * as Y from 'yjs';
+import type { DocId, DocKind } from './id.ts';
+
+export const SCHEMA_VERSION: Record<DocKind, number> = { order: 1, visit: 1, form: 1, ticket: 1 };
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export const ORDER_STATUSES = ['draft', 'submitted', 'held', 'approved', 'rejected', 'shipped', 'delivered', 'cancelled'] as const;
+export const VISIT_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
+export const TICKET_STATUSES = ['open', 'answered', 'resolved', 'closed'] as const;
+
+export interface OrderLine { productId: string; quantity: number; unitPrice?: number | null; note?: string }
+
+export const meta = (doc: Y.Doc) => doc.getMap<Json>('meta');
+export const body = (doc: Y.Doc, kind: DocKind) => doc.getMap<unknown>(kind);
+
+// Fields of the kind's map and how they are stored: a plain value, a map of entries, shared
+// text, or an append-only list.
+export const FIELD_SHAPES: Record<DocKind, Record<string, 'value' | 'map' | 'text' | 'list'>> = {
+  order: { status: 'value', lines: 'map', notes: 'text', statusHistory: 'list', approval: 'value', creditCheck: 'value', shipments: 'list', total: 'value' },
+  visit: { status: 'value', plannedStart: 'value', checkIn: 'value', checkOut: 'value', answers: 'map', photos: 'map', tasksDone: 'map', notes: 'text', flags: 'value' },
+  form: { formId: 'value', formVersion: 'value', answers: 'map', status: 'value' },
+  ticket: { status: 'value', category: 'value', subject: 'value', messages: 'list', assignedTo: 'value', routedTo: 'value' },
+};
+
+export function initDoc(doc: Y.Doc, id: DocId, createdBy: string, fields: Record<string, Json> = {}): void {
+  doc.transact(() => {
+    const m = meta(doc);
+    m.set('kind', id.kind);
+    m.set('schemaVersion', SCHEMA_VERSION[id.kind]);
+    m.set('dealerId', id.dealerId);
+    m.set('repId', id.repId);
+    m.set('createdBy', createdBy);
+    const b = body(doc, id.kind);
+    const shapes = FIELD_SHAPES[id.kind];
+    for (const [k, shape] of Object.entries(shapes)) {
+      if (shape === 'map') b.set(k, new Y.Map());
+      else if (shape === 'text') b.set(k, new Y.Text());
+      else if (shape === 'list') b.set(k, new Y.Array());
+    }
+    const initialStatus = { order: 'draft', visit: 'planned', form: 'draft', ticket: 'open' }[id.kind];
+    b.set('status', initialStatus);
+    for (const [k, v] of Object.entries(fields)) if (shapes[k] === 'value') b.set(k, v);
+  });
+}
+
+// Plain snapshot of everything the write rules look at.
+export function snapshot(doc: Y.Doc, kind: DocKind): { meta: Record<string, Json>; body: Record<string, Json> } {
+  return { meta: meta(doc).toJSON() as Record<string, Json>, body: body(doc, kind).toJSON() as Record<string, Json> };
+}
+
+// Typed accessors for orders; the UI never touches raw map keys.
+export const order = {
+  status: (doc: Y.Doc) => body(doc, 'order').get('status') as (typeof ORDER_STATUSES)[number] | undefined,
+  lines: (doc: Y.Doc) => body(doc, 'order').get('lines') as Y.Map<OrderLine>,
+  setLine(doc: Y.Doc, lineId: string, line: OrderLine) { order.lines(doc).set(lineId, { ...line }); },
+  removeLine(doc: Y.Doc, lineId: string) { order.lines(doc).delete(lineId); },
+  setStatus(doc: Y.Doc, status: (typeof ORDER_STATUSES)[number], by: string, role: string, at = new Date().toISOString()) {
+    doc.transact(() => {
+      body(doc, 'order').set('status', status);
+      (body(doc, 'order').get('statusHistory') as Y.Array<Json>).push([{ status, by, role, at }]);
+    });
+  },
+  notes: (doc: Y.Doc) => body(doc, 'order').get('notes') as Y.Text,
+};
+
+export const visit = {
+  status: (doc: Y.Doc) => body(doc, 'visit').get('status') as (typeof VISIT_STATUSES)[number] | undefined,
+  set(doc: Y.Doc, field: 'status' | 'checkIn' | 'checkOut' | 'plannedStart' | 'flags', value: Json) { body(doc, 'visit').set(field, value); },
+  answers: (doc: Y.Doc) => body(doc, 'visit').get('answers') as Y.Map<Json>,
+  notes: (doc: Y.Doc) => body(doc, 'visit').get('notes') as Y.Text,
+};
+
+// Later schema versions add a step here; a document keeps working at the version it was born.
+const MIGRATIONS: Record<DocKind, Array<(doc: Y.Doc) => void>> = { order: [], visit: [], form: [], ticket: [] };
+
+export function migrate(doc: Y.Doc, kind: DocKind, steps = MIGRATIONS[kind]): number {
+  const m = meta(doc);
+  let v = Number(m.get('schemaVersion') ?? 0);
+  const target = Math.max(SCHEMA_VERSION[kind], steps.length);
+  doc.transact(() => {
+    while (v < target && steps[v]) { steps[v](doc); v++; m.set('schemaVersion', v); }
+  }, 'server');
+  return v;
+}
