@@ -1,13 +1,277 @@
 import { DurableObject } from 'cloudflare:workers';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { parseDocId, type DocId } from '../core/docs/id.ts';
+import { checkChange, correct, type Violation, type WriterRole } from '../core/docs/rules.ts';
+import { snapshot } from '../core/docs/schema.ts';
 import type { Env } from '../worker/env.ts';
+import {
+  CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_TOO_LARGE, DEFAULT_MAX_DOC_BYTES, DEFAULT_MAX_MESSAGE_BYTES,
+  MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE,
+} from './protocol.ts';
+import { SqliteUpdateStore } from './sqlite-store.ts';
+import { DEFAULT_COMPACTION, needsCompaction, type UpdateStore } from './storage.ts';
 
-// One room per Yjs document. The sync protocol arrives with the documents issue; until then
-// the class exists so the binding and its SQLite storage migration are in place.
+// Who is on a socket. Kept in the socket's attachment so it survives hibernation, together
+// with the awareness client ids (and their last clocks) that this socket speaks for.
+export interface Connection { userId: string; role: WriterRole; access: 'read' | 'write'; awareness: Record<string, number> }
+export interface Writer { userId: string; role: WriterRole; access: 'read' | 'write' }
+
+class Refused extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) { super(message); this.code = code; }
+}
+
+const syncMessage = (type: number, payload: Uint8Array) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_SYNC);
+  encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
+};
+
+const isNoop = (update: Uint8Array) => {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
+};
+
+// One room per Yjs document: the standard sync and awareness protocol over hibernatable
+// WebSockets, an append-only update log in the room's SQLite, and the write rules from core/
+// applied to every change, with corrections sent back as server updates.
 export class DocRoom extends DurableObject<Env> {
-  override async fetch(): Promise<Response> {
-    return new Response(JSON.stringify({ error: { code: 'not_implemented', message: 'Document sync is not available yet.' } }), {
-      status: 501,
-      headers: { 'content-type': 'application/json' },
+  private doc = new Y.Doc();
+  private readonly store: UpdateStore;
+  private docId: DocId | null = null;
+  protected maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  protected maxDocBytes = DEFAULT_MAX_DOC_BYTES;
+  protected compaction = DEFAULT_COMPACTION;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SqliteUpdateStore(ctx.storage);
+    ctx.storage.sql.exec('create table if not exists room_meta (key text primary key, value text not null)');
+    // Pings are answered by the runtime without waking the room.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+    void ctx.blockConcurrencyWhile(async () => {
+      this.load();
+      // After a wake (hibernation or eviction) every surviving socket re-syncs against what
+      // was stored, so nothing a client sent and was acknowledged is missed.
+      for (const ws of ctx.getWebSockets()) this.sendStep1(ws);
     });
+  }
+
+  private load() {
+    this.doc = new Y.Doc();
+    for (const u of this.store.loadAll()) Y.applyUpdate(this.doc, u, 'storage');
+    const row = [...this.ctx.storage.sql.exec<{ value: string }>("select value from room_meta where key = 'docId'")][0];
+    this.docId = row ? parseDocId(row.value) : null;
+  }
+
+  private bindDocId(id: string) {
+    if (this.docId) {
+      if (this.docId.id !== id) throw new Refused(CLOSE_MALFORMED, 'This room holds another document');
+      return;
+    }
+    this.docId = parseDocId(id);
+    this.ctx.storage.sql.exec("insert or replace into room_meta (key, value) values ('docId', ?)", id);
+  }
+
+  private sendStep1(ws: WebSocket) {
+    try { ws.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.doc))); } catch { /* closing */ }
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+    const docId = request.headers.get('x-doc-id') ?? '';
+    try { this.bindDocId(docId); } catch (err) { return new Response((err as Error).message, { status: 400 }); }
+    const conn: Connection = {
+      userId: request.headers.get('x-user-id') ?? '',
+      role: (request.headers.get('x-user-role') ?? 'analyst') as WriterRole,
+      access: request.headers.get('x-access') === 'write' ? 'write' : 'read',
+      awareness: {},
+    };
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(conn);
+    this.sendStep1(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const conn = ws.deserializeAttachment() as Connection;
+    try {
+      if (typeof message === 'string') throw new Refused(CLOSE_MALFORMED, 'Text messages are not part of the protocol');
+      if (message.byteLength > this.maxMessageBytes) throw new Refused(CLOSE_TOO_LARGE, `Messages are limited to ${this.maxMessageBytes} bytes`);
+      const data = new Uint8Array(message);
+      let type: number;
+      let decoder: decoding.Decoder;
+      try {
+        decoder = decoding.createDecoder(data);
+        type = decoding.readVarUint(decoder);
+      } catch {
+        throw new Refused(CLOSE_MALFORMED, 'Undecodable message');
+      }
+      if (type === MESSAGE_SYNC) await this.onSync(ws, conn, decoder);
+      else if (type === MESSAGE_AWARENESS) this.onAwareness(ws, conn, decoder);
+      else throw new Refused(CLOSE_MALFORMED, `Unknown message type ${type}`);
+    } catch (err) {
+      const code = err instanceof Refused ? err.code : CLOSE_MALFORMED;
+      ws.close(code, (err as Error).message.slice(0, 120));
+    }
+  }
+
+  private async onSync(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {
+    let sub: number;
+    let payload: Uint8Array;
+    try {
+      sub = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+    } catch {
+      throw new Refused(CLOSE_MALFORMED, 'Undecodable sync message');
+    }
+    if (sub === SYNC_STEP_1) {
+      let diff: Uint8Array;
+      try { diff = Y.encodeStateAsUpdate(this.doc, payload); } catch { throw new Refused(CLOSE_MALFORMED, 'Undecodable state vector'); }
+      ws.send(syncMessage(SYNC_STEP_2, diff));
+      return;
+    }
+    if (sub !== SYNC_STEP_2 && sub !== SYNC_UPDATE) throw new Refused(CLOSE_MALFORMED, `Unknown sync step ${sub}`);
+    const { stored, correction } = this.applyClientUpdate(payload, { userId: conn.userId, role: conn.role, access: conn.access });
+    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored), ws);
+    if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
+  }
+
+  // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
+  private applyClientUpdate(update: Uint8Array, writer: Writer): { stored: Uint8Array | null; correction: Uint8Array | null } {
+    try { Y.decodeUpdate(update); } catch { throw new Refused(CLOSE_MALFORMED, 'Undecodable update'); }
+    if (isNoop(update)) return { stored: null, correction: null };
+    if (writer.access !== 'write') throw new Refused(CLOSE_READ_ONLY, 'This connection is read-only');
+    const sizeNow = Y.encodeStateAsUpdate(this.doc).byteLength;
+    if (sizeNow + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
+    const id = this.docId!;
+    const before = snapshot(this.doc, id.kind);
+    const sv = Y.encodeStateVector(this.doc);
+    Y.applyUpdate(this.doc, update, writer);
+    const stored = Y.encodeStateAsUpdate(this.doc, sv);
+    if (isNoop(stored)) return { stored: null, correction: null };
+    this.store.append(stored);
+    let correction: Uint8Array | null = null;
+    const violations = checkChange(id, { role: writer.role, userId: writer.userId }, before, snapshot(this.doc, id.kind));
+    if (violations.length) {
+      const sv2 = Y.encodeStateVector(this.doc);
+      correct(this.doc, id.kind, before, violations);
+      correction = Y.encodeStateAsUpdate(this.doc, sv2);
+      this.store.append(correction);
+      this.ctx.waitUntil(this.audit(writer, violations));
+    }
+    this.maybeCompact();
+    this.scheduleProjection();
+    return { stored, correction };
+  }
+
+  private onAwareness(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {
+    let update: Uint8Array;
+    try {
+      update = decoding.readVarUint8Array(decoder);
+      const d = decoding.createDecoder(update);
+      const n = decoding.readVarUint(d);
+      for (let i = 0; i < n; i++) {
+        const clientId = decoding.readVarUint(d);
+        const clock = decoding.readVarUint(d);
+        const state = JSON.parse(decoding.readVarString(d));
+        if (state === null) delete conn.awareness[clientId];
+        else conn.awareness[clientId] = clock;
+      }
+    } catch {
+      throw new Refused(CLOSE_MALFORMED, 'Undecodable awareness message');
+    }
+    ws.serializeAttachment(conn);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, update);
+    this.broadcast(encoding.toUint8Array(e), ws);
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> { this.leave(ws); }
+  override async webSocketError(ws: WebSocket): Promise<void> { this.leave(ws); }
+
+  private leave(ws: WebSocket) {
+    const conn = ws.deserializeAttachment() as Connection | null;
+    const ids = Object.entries(conn?.awareness ?? {});
+    if (ids.length) {
+      // Tell the others this socket's cursors are gone: state null at a newer clock.
+      const u = encoding.createEncoder();
+      encoding.writeVarUint(u, ids.length);
+      for (const [clientId, clock] of ids) {
+        encoding.writeVarUint(u, Number(clientId));
+        encoding.writeVarUint(u, clock + 1);
+        encoding.writeVarString(u, 'null');
+      }
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(e, encoding.toUint8Array(u));
+      this.broadcast(encoding.toUint8Array(e), ws);
+    }
+    if (this.ctx.getWebSockets().filter((s) => s !== ws).length === 0) this.compactNow();
+  }
+
+  private broadcast(msg: Uint8Array, except?: WebSocket) {
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try { ws.send(msg); } catch { /* a closing socket */ }
+    }
+  }
+
+  private maybeCompact() {
+    if (needsCompaction(this.store.stats(), this.compaction)) this.compactNow();
+  }
+
+  private compactNow() {
+    if (this.store.stats().count > 1) this.store.compact(Y.encodeStateAsUpdate(this.doc));
+  }
+
+  // Debounced with the room's alarm (no timers keep a room awake): one D1 write per burst.
+  private scheduleProjection() {
+    void this.ctx.storage.getAlarm().then((at) => { if (at === null) return this.ctx.storage.setAlarm(Date.now() + 1000); });
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.docId) return;
+    await this.env.DB.prepare("update documents set updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') where id = ?").bind(this.docId.id).run();
+  }
+
+  private async audit(writer: Writer, violations: Violation[]) {
+    await this.env.DB.prepare("insert into audit_log (actor_id, actor_role, action, entity_type, entity_id, outcome, detail) values (?, ?, 'doc.write_refused', ?, ?, 'denied', ?)")
+      .bind(writer.userId, writer.role, this.docId?.kind ?? null, this.docId?.id ?? null, JSON.stringify({ violations })).run();
+  }
+
+  // --- RPC for the Worker: batched catch-up and server-authoritative writes ---
+
+  async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean }> {
+    this.bindDocId(docId);
+    let corrected = false;
+    if (update && update.byteLength) {
+      if (update.byteLength > this.maxMessageBytes) throw new Error(`Updates are limited to ${this.maxMessageBytes} bytes`);
+      const { stored, correction } = this.applyClientUpdate(update, writer);
+      if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
+      if (correction) { this.broadcast(syncMessage(SYNC_UPDATE, correction)); corrected = true; }
+    }
+    return { diff: Y.encodeStateAsUpdate(this.doc, stateVector), stateVector: Y.encodeStateVector(this.doc), corrected };
+  }
+
+  async applyServerUpdate(docId: string, update: Uint8Array): Promise<void> {
+    this.bindDocId(docId);
+    const { stored } = this.applyClientUpdate(update, { userId: 'server', role: 'server', access: 'write' });
+    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
+  }
+
+  async snapshotJson(): Promise<{ docId: string | null; meta: unknown; body: unknown; log: { count: number; bytes: number } }> {
+    const kind = this.docId?.kind;
+    return { docId: this.docId?.id ?? null, meta: this.doc.getMap('meta').toJSON(), body: kind ? this.doc.getMap(kind).toJSON() : null, log: this.store.stats() };
+  }
+
+  async stateAsUpdate(): Promise<Uint8Array> {
+    return Y.encodeStateAsUpdate(this.doc);
   }
 }

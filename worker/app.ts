@@ -13,6 +13,7 @@ import { openApiDocument } from './routes/openapi.ts';
 import { productRoutes } from './routes/products.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { syncApiRoutes, syncSocketRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
 import type { AppEnv } from './types.ts';
 
@@ -55,11 +56,16 @@ export function createApp() {
   api.route('/', productRoutes);
   api.route('/', regionRoutes);
   api.route('/', userRoutes);
+  api.route('/', syncApiRoutes);
   api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
   app.route('/api', api);
 
   app.route('/', brandRoutes);
-  app.all('/sync/*', (c) => errorResponse(c, new ApiError(501, 'not_implemented', 'Document sync is not available yet.')));
+  const sync = new Hono<AppEnv>();
+  sync.use('*', session());
+  sync.route('/', syncSocketRoutes);
+  sync.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'Connect to /sync/<kind>/<document id>.')));
+  app.route('/sync', sync);
   // Everything else is the PWA: static files, and the shell for in-app paths.
   app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
   return app;

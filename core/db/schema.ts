@@ -229,3 +229,15 @@ export type Dealer = typeof dealers.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Organisation = typeof organisations.$inferSelect;
 export type Product = typeof products.$inferSelect;
+
+// Every Yjs document the server has seen: registered at its first sync (documents are born on
+// devices), touched by its room after changes, listed for catch-up by `updated_at`.
+export const documents = sqliteTable('documents', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['order', 'visit', 'form', 'ticket'] }).notNull(),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  repId: text('rep_id'),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [index('documents_dealer_updated').on(t.dealerId, t.updatedAt), index('documents_updated').on(t.updatedAt)]);

@@ -37,7 +37,7 @@ it('builds the manifest and icons from the brand settings, so a rebrand needs no
   expect(svg).toContain('>A<');
 });
 
-it('reserves /sync for the document rooms', async () => {
-  const res = await call()('/sync/order/x');
-  expect(res.status).toBe(501);
+it('document sockets need a session before any upgrade', async () => {
+  const res = await call()('/sync/order/order.dlr_00012.abcdefgh1234', { headers: { upgrade: 'websocket' } });
+  expect(res.status).toBe(401);
 });

@@ -1,0 +1,20 @@
+// Message types of the standard Yjs WebSocket protocol (y-protocols), so a stock provider
+// talks to the room unchanged, and the close codes the room uses.
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+
+export const SYNC_STEP_1 = 0;
+export const SYNC_STEP_2 = 1;
+export const SYNC_UPDATE = 2;
+
+// | code | meaning                                             |
+// |------|-----------------------------------------------------|
+// | 4400 | malformed or undecodable message                    |
+// | 4403 | a write on a read-only connection                   |
+// | 4413 | message, or the document it would make, too large   |
+export const CLOSE_MALFORMED = 4400;
+export const CLOSE_READ_ONLY = 4403;
+export const CLOSE_TOO_LARGE = 4413;
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_DOC_BYTES = 16 * 1024 * 1024;

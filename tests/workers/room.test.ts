@@ -1,0 +1,208 @@
+// Document rooms in workerd: the Yjs protocol through the Worker's authorised upgrade, write
+// rules with corrections, bad messages, read-only sockets, persistence and batched catch-up.
+import { env, runInDurableObject } from 'cloudflare:test';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { makeDocId, parseDocId } from '../../core/docs/id.ts';
+import { body, initDoc, order } from '../../core/docs/schema.ts';
+import type { DemoRows } from '../../core/demo/generate.ts';
+import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE } from '../../durable-objects/protocol.ts';
+import { call, seedDemo, signIn } from './fixtures.ts';
+
+let rows: DemoRows;
+let ownDealer: string;
+beforeAll(async () => {
+  rows = await seedDemo();
+  ownDealer = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+});
+
+const msg = (sub: number, payload: Uint8Array) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_SYNC);
+  encoding.writeVarUint(e, sub);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
+};
+
+// A minimal y-websocket-style client: a Y.Doc kept in sync over one socket.
+class Client {
+  doc = new Y.Doc();
+  closed: { code: number; reason: string } | null = null;
+  ws: WebSocket;
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.accept();
+    // Messages arrive as Blobs here; a promise chain keeps them in order.
+    let chain = Promise.resolve();
+    ws.addEventListener('message', (ev) => { chain = chain.then(async () => this.onMessage(ev.data instanceof Blob ? await ev.data.arrayBuffer() : ev.data as ArrayBuffer)); });
+    ws.addEventListener('close', (ev) => { this.closed = { code: ev.code, reason: ev.reason }; });
+    this.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== 'remote') ws.send(msg(SYNC_UPDATE, u)); });
+    ws.send(msg(SYNC_STEP_1, Y.encodeStateVector(this.doc)));
+  }
+  private onMessage(data: ArrayBuffer | string) {
+    if (typeof data === 'string') return;
+    const ws = this.ws;
+    {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) !== MESSAGE_SYNC) return;
+      const sub = decoding.readVarUint(d);
+      const payload = decoding.readVarUint8Array(d);
+      if (sub === SYNC_STEP_1) ws.send(msg(SYNC_STEP_2, Y.encodeStateAsUpdate(this.doc, payload)));
+      else Y.applyUpdate(this.doc, payload, 'remote');
+    }
+  }
+}
+
+async function connect(email: string, docId: string): Promise<Client> {
+  const api = await signIn(email);
+  const kind = docId.split('.')[0];
+  const res = await call(api.cookie)(`/sync/${kind}/${docId}`, { headers: { upgrade: 'websocket' } });
+  expect(res.status).toBe(101);
+  return new Client(res.webSocket!);
+}
+
+const holds = (check: () => boolean) => { try { return check(); } catch { return false; } };
+const settle = async (check: () => boolean, ms = 3000) => {
+  const until = Date.now() + ms;
+  while (!holds(check)) {
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const stub = (docId: string) => env.DOC_ROOM.get(env.DOC_ROOM.idFromName(docId));
+interface Snap { docId: string | null; meta: Record<string, unknown>; body: Record<string, unknown>; log: { count: number; bytes: number } }
+const room = (docId: string) => ({ snapshotJson: async () => (await stub(docId).snapshotJson()) as unknown as Snap });
+let n = 0;
+const freshOrderId = () => makeDocId('order', { dealerId: ownDealer }, `roomtest${String(++n).padStart(4, '0')}`);
+
+describe('DocRoom', () => {
+  it('two sockets converge, and the room stores before it broadcasts', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    const b = await connect('rep@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    order.setLine(a.doc, 'l1', { productId: 'prd_001', quantity: 2 });
+    await settle(() => order.lines(b.doc).get('l1')?.quantity === 2);
+    order.setLine(b.doc, 'l2', { productId: 'prd_002', quantity: 5 });
+    await settle(() => order.lines(a.doc).size === 2);
+    const snap = await room(id).snapshotJson();
+    expect(Object.keys((snap.body as { lines: object }).lines).sort()).toEqual(['l1', 'l2']);
+    expect(snap.log.count).toBeGreaterThan(0);
+    const registered = await env.DB.prepare('select dealer_id, kind from documents where id = ?').bind(id).first();
+    expect(registered).toEqual({ dealer_id: ownDealer, kind: 'order' });
+  });
+
+  it('a dealer approving its own order is corrected on every replica and audited', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    const b = await connect('hq@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    order.setStatus(a.doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
+    await settle(() => order.status(b.doc) === 'submitted');
+    body(a.doc, 'order').set('status', 'approved');
+    await settle(() => order.status(a.doc) === 'submitted' && order.status(b.doc) === 'submitted');
+    expect((await room(id).snapshotJson()).body).toMatchObject({ status: 'submitted' });
+    const audit = await env.DB.prepare("select actor_id, outcome from audit_log where action = 'doc.write_refused' and entity_id = ?").bind(id).first();
+    expect(audit).toEqual({ actor_id: 'usr_dealer_admin', outcome: 'denied' });
+  });
+
+  it('a malformed message closes only its own socket; the document and the others carry on', async () => {
+    const id = freshOrderId();
+    const good = await connect('dealer@demo.test', id);
+    const bad = await connect('staff@demo.test', id);
+    initDoc(good.doc, parseDocId(id), 'usr_dealer_admin');
+    await settle(() => order.status(bad.doc) === 'draft');
+    bad.ws.send(new Uint8Array([0, 2, 200, 1, 2]));
+    await settle(() => bad.closed !== null);
+    expect(bad.closed!.code).toBe(CLOSE_MALFORMED);
+    order.setLine(good.doc, 'l1', { productId: 'prd_001', quantity: 1 });
+    let snap: Snap | null = null;
+    for (let i = 0; i < 100 && !(snap?.body.lines as Record<string, unknown> | undefined)?.l1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      snap = await room(id).snapshotJson();
+    }
+    expect(good.closed).toBeNull();
+    expect(snap!.body).toMatchObject({ status: 'draft', lines: { l1: { productId: 'prd_001', quantity: 1 } } });
+  });
+
+  it('a read-only connection that writes is closed with 4403 and nothing is kept', async () => {
+    const id = freshOrderId();
+    const writer = await connect('dealer@demo.test', id);
+    initDoc(writer.doc, parseDocId(id), 'usr_dealer_admin');
+    await new Promise((r) => setTimeout(r, 50));
+    const analyst = await connect('analyst@demo.test', id);
+    await settle(() => order.status(analyst.doc) === 'draft');
+    order.notes(analyst.doc).insert(0, 'analyst was here');
+    await settle(() => analyst.closed !== null);
+    expect(analyst.closed!.code).toBe(CLOSE_READ_ONLY);
+    expect(((await room(id).snapshotJson()).body as { notes: string }).notes).toBe('');
+  });
+
+  it('another dealer\'s document is refused before the upgrade', async () => {
+    const other = rows.dealers.find((d) => d.type === 'dealer' && d.id !== ownDealer)!;
+    const api = await signIn('dealer@demo.test');
+    const id = makeDocId('order', { dealerId: String(other.id) }, 'intruder0001');
+    const res = await call(api.cookie)(`/sync/order/${id}`, { headers: { upgrade: 'websocket' } });
+    expect(res.status).toBe(404);
+    expect(await env.DB.prepare('select count(*) as n from documents where id = ?').bind(id).first('n')).toBe(0);
+  });
+
+  it('a document survives the room being restarted', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    order.setLine(a.doc, 'keep', { productId: 'prd_003', quantity: 7 });
+    await new Promise((r) => setTimeout(r, 100));
+    const before = await room(id).snapshotJson();
+    // A new instance loads from the room's SQLite only.
+    await runInDurableObject(stub(id), async (instance) => { (instance as unknown as { load: () => void }).load(); });
+    const after = await room(id).snapshotJson();
+    expect(after.body).toEqual(before.body);
+    expect((after.body as { lines: Record<string, { quantity: number }> }).lines.keep.quantity).toBe(7);
+  });
+
+  it('compacts the log into one snapshot past the threshold, without changing the document', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    for (let i = 0; i < 260; i++) order.notes(a.doc).insert(0, 'x');
+    await new Promise((r) => setTimeout(r, 300));
+    const snap = await room(id).snapshotJson();
+    expect(snap.log.count).toBeLessThan(200);
+    expect((snap.body as { notes: string }).notes).toHaveLength(260);
+  });
+
+  it('catches up many documents in one request, and refuses what is out of scope', async () => {
+    const ids = [freshOrderId(), freshOrderId()];
+    const writer = await connect('dealer@demo.test', ids[0]);
+    initDoc(writer.doc, parseDocId(ids[0]), 'usr_dealer_admin');
+    order.setLine(writer.doc, 'l1', { productId: 'prd_001', quantity: 4 });
+    await new Promise((r) => setTimeout(r, 100));
+    // The second document was written offline and arrives with the batch.
+    const offline = new Y.Doc();
+    initDoc(offline, parseDocId(ids[1]), 'usr_dealer_admin');
+    order.setLine(offline, 'off', { productId: 'prd_009', quantity: 9 });
+    const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
+    const other = rows.dealers.find((d) => d.type === 'dealer' && d.id !== ownDealer)!;
+    const api = await signIn('dealer@demo.test');
+    const res = await api('/api/sync', { method: 'POST', json: { docs: [
+      { doc: ids[0], stateVector: b64(Y.encodeStateVector(new Y.Doc())) },
+      { doc: ids[1], stateVector: b64(Y.encodeStateVector(offline)), update: b64(Y.encodeStateAsUpdate(offline)) },
+      { doc: makeDocId('order', { dealerId: String(other.id) }, 'notmine00001'), stateVector: 'AA==' },
+      { doc: 'garbage', stateVector: 'AA==' },
+    ] } });
+    expect(res.status).toBe(200);
+    const { results } = await res.json<{ results: Array<{ doc: string; diff?: string; error?: { code: string } }> }>();
+    const first = new Y.Doc();
+    Y.applyUpdate(first, Uint8Array.from(atob(results[0].diff!), (c) => c.charCodeAt(0)));
+    expect(order.lines(first).get('l1')?.quantity).toBe(4);
+    expect(((await room(ids[1]).snapshotJson()).body as { lines: Record<string, unknown> }).lines.off).toBeTruthy();
+    expect(results[2].error?.code).toBe('not_found');
+    expect(results[3].error?.code).toBe('invalid_doc');
+    const listed = await (await api('/api/docs')).json<{ items: Array<{ id: string }> }>();
+    expect(listed.items.map((d) => d.id)).toEqual(expect.arrayContaining(ids));
+  });
+});

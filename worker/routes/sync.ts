@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { DocIdError, parseDocId } from '../../core/docs/id.ts';
+import { docsListQuery, syncBatchBody } from '../../core/validators/sync.ts';
+import { audit } from '../audit.ts';
+import { dealerScopeSql } from '../db/scope.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { readJson, readQuery } from '../http/input.ts';
+import { publicRoute, requires } from '../middleware/access.ts';
+import { docAccess, locationHint, registerDoc, roomFor } from '../sync/access.ts';
+import type { AppEnv } from '../types.ts';
+
+const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+const toB64 = (b: Uint8Array) => { let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); };
+
+// WebSocket upgrade into a document's room, authorised before the upgrade.
+export const syncSocketRoutes = new Hono<AppEnv>()
+  .get('/:kind/:id', publicRoute({ summary: 'WebSocket: the Yjs sync and awareness protocol for one document' }), async (c) => {
+    const user = c.get('user');
+    if (!user) throw new ApiError(401, 'unauthenticated', 'Sign in to continue.');
+    const origin = c.req.header('origin');
+    const allowed = [new URL(c.req.url).origin, ...(c.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
+    if (origin && !allowed.includes(origin)) throw new ApiError(403, 'bad_origin', 'This connection did not come from the app.');
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket.');
+    let id;
+    try { id = parseDocId(c.req.param('id')); } catch { throw notFound('Document'); }
+    if (id.kind !== c.req.param('kind')) throw notFound('Document');
+    const access = await docAccess(c, id);
+    if (!access) {
+      await audit(c, { action: 'doc.connect', entityType: id.kind, entityId: id.id, outcome: 'denied' });
+      throw notFound('Document');
+    }
+    await registerDoc(c, id);
+    const headers = new Headers(c.req.raw.headers);
+    headers.set('x-doc-id', id.id);
+    headers.set('x-user-id', user.id);
+    headers.set('x-user-role', user.role);
+    headers.set('x-access', access);
+    return roomFor(c, id.id, await locationHint(c, id.dealerId)).fetch(new Request(c.req.raw.url, { headers }));
+  });
+
+export const syncApiRoutes = new Hono<AppEnv>()
+  .post('/sync', requires('session', { summary: 'Catch-up for many documents: state vectors in, missing updates out', body: syncBatchBody }), async (c) => {
+    const { docs } = await readJson(c, syncBatchBody);
+    const user = c.get('user')!;
+    const results = await Promise.all(docs.map(async (entry) => {
+      let id;
+      try { id = parseDocId(entry.doc); } catch (err) { return { doc: entry.doc, error: { code: 'invalid_doc', message: err instanceof DocIdError ? err.message : 'Bad document id' } }; }
+      const access = await docAccess(c, id);
+      if (!access) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
+      if (entry.update && access !== 'write') return { doc: entry.doc, error: { code: 'read_only', message: 'You may read this document but not change it.' } };
+      await registerDoc(c, id);
+      try {
+        const room = roomFor(c, id.id, await locationHint(c, id.dealerId));
+        const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access });
+        return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), corrected: res.corrected };
+      } catch (err) {
+        return { doc: entry.doc, error: { code: 'rejected', message: (err as Error).message.slice(0, 200) } };
+      }
+    }));
+    return c.json({ results });
+  })
+  .get('/docs', requires('session', { summary: 'Documents in scope changed since a cursor', query: docsListQuery }), async (c) => {
+    const q = readQuery(c, docsListQuery);
+    const user = c.get('user')!;
+    const scope = c.get('scope')!;
+    const since = q.since ?? '';
+    // Rep-owned documents are their rep's alone; dealer users do not see visits.
+    const repFilter = user.role === 'field_rep' ? sql`and (doc.rep_id is null or doc.rep_id = ${user.id})`
+      : user.role === 'dealer_admin' || user.role === 'dealer_staff' ? sql`and doc.rep_id is null`
+      : user.role === 'supplier' ? sql`and 1 = 0` : sql``;
+    const rows = await c.get('db').all<{ id: string; kind: string; dealerId: string; updatedAt: string }>(sql`
+      select doc.id, doc.kind, doc.dealer_id as dealerId, doc.updated_at as updatedAt from documents doc
+      join dealers d on d.id = doc.dealer_id
+      where doc.updated_at > ${since} and ${dealerScopeSql(scope)} ${repFilter}
+      order by doc.updated_at, doc.id limit ${q.limit}`);
+    return c.json({ items: rows, cursor: rows.at(-1)?.updatedAt ?? since });
+  });
