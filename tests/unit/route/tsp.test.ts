@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { matrixFrom, solveTsp, tourLength } from '../../../core/route/tsp.ts';
 import { parseTsplib, tsplibDistance, tsplibMatrix } from '../../../core/route/tsplib.ts';
 
-const dir = new URL('../../../../shared/bench/tsplib/', import.meta.url);
+// Public TSPLIB instances, copied from ../shared/bench/tsplib so the tests stand alone.
+const dir = new URL('./fixtures/', import.meta.url);
 const load = (name: string) => parseTsplib(readFileSync(new URL(`${name}.tsp`, dir), 'utf8'));
 
 describe('TSPLIB', () => {
