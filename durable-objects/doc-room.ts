@@ -3,25 +3,18 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../core/docs/id.ts';
-import { checkChange, correct, type Violation, type WriterRole } from '../core/docs/rules.ts';
-import { snapshot } from '../core/docs/schema.ts';
+import type { Violation, WriterRole } from '../core/docs/rules.ts';
 import type { Env } from '../worker/env.ts';
 import {
-  CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_TOO_LARGE, DEFAULT_MAX_DOC_BYTES, DEFAULT_MAX_MESSAGE_BYTES,
+  CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
   MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE,
 } from './protocol.ts';
+import { Refused, RoomCore, type Writer } from './room-core.ts';
 import { SqliteUpdateStore } from './sqlite-store.ts';
-import { DEFAULT_COMPACTION, needsCompaction, type UpdateStore } from './storage.ts';
 
 // Who is on a socket. Kept in the socket's attachment so it survives hibernation, together
 // with the awareness client ids (and their last clocks) that this socket speaks for.
 export interface Connection { userId: string; role: WriterRole; access: 'read' | 'write'; awareness: Record<string, number> }
-export interface Writer { userId: string; role: WriterRole; access: 'read' | 'write' }
-
-class Refused extends Error {
-  readonly code: number;
-  constructor(code: number, message: string) { super(message); this.code = code; }
-}
 
 const syncMessage = (type: number, payload: Uint8Array) => {
   const e = encoding.createEncoder();
@@ -31,21 +24,17 @@ const syncMessage = (type: number, payload: Uint8Array) => {
   return encoding.toUint8Array(e);
 };
 
-const isNoop = (update: Uint8Array) => {
-  const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && ds.clients.size === 0;
-};
-
 // One room per Yjs document: the standard sync and awareness protocol over hibernatable
 // WebSockets, an append-only update log in the room's SQLite, and the write rules from core/
 // applied to every change, with corrections sent back as server updates.
+const EMPTY = new Y.Doc();
+
 export class DocRoom extends DurableObject<Env> {
-  private doc = new Y.Doc();
-  private readonly store: UpdateStore;
-  private docId: DocId | null = null;
+  private core: RoomCore | null = null;
+  private readonly store: SqliteUpdateStore;
   protected maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-  protected maxDocBytes = DEFAULT_MAX_DOC_BYTES;
-  protected compaction = DEFAULT_COMPACTION;
+  private get doc(): Y.Doc { return this.core?.doc ?? EMPTY; }
+  private get docId(): DocId | null { return this.core?.docId ?? null; }
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -62,19 +51,17 @@ export class DocRoom extends DurableObject<Env> {
   }
 
   private load() {
-    this.doc = new Y.Doc();
-    for (const u of this.store.loadAll()) Y.applyUpdate(this.doc, u, 'storage');
     const row = [...this.ctx.storage.sql.exec<{ value: string }>("select value from room_meta where key = 'docId'")][0];
-    this.docId = row ? parseDocId(row.value) : null;
+    this.core = row ? new RoomCore(this.store, parseDocId(row.value)) : null;
   }
 
   private bindDocId(id: string) {
-    if (this.docId) {
-      if (this.docId.id !== id) throw new Refused(CLOSE_MALFORMED, 'This room holds another document');
+    if (this.core) {
+      if (this.core.docId.id !== id) throw new Refused(CLOSE_MALFORMED, 'This room holds another document');
       return;
     }
-    this.docId = parseDocId(id);
     this.ctx.storage.sql.exec("insert or replace into room_meta (key, value) values ('docId', ?)", id);
+    this.core = new RoomCore(this.store, parseDocId(id));
   }
 
   private sendStep1(ws: WebSocket) {
@@ -144,29 +131,10 @@ export class DocRoom extends DurableObject<Env> {
 
   // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
   private applyClientUpdate(update: Uint8Array, writer: Writer): { stored: Uint8Array | null; correction: Uint8Array | null } {
-    try { Y.decodeUpdate(update); } catch { throw new Refused(CLOSE_MALFORMED, 'Undecodable update'); }
-    if (isNoop(update)) return { stored: null, correction: null };
-    if (writer.access !== 'write') throw new Refused(CLOSE_READ_ONLY, 'This connection is read-only');
-    const sizeNow = Y.encodeStateAsUpdate(this.doc).byteLength;
-    if (sizeNow + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
-    const id = this.docId!;
-    const before = snapshot(this.doc, id.kind);
-    const sv = Y.encodeStateVector(this.doc);
-    Y.applyUpdate(this.doc, update, writer);
-    const stored = Y.encodeStateAsUpdate(this.doc, sv);
-    if (isNoop(stored)) return { stored: null, correction: null };
-    this.store.append(stored);
-    let correction: Uint8Array | null = null;
-    const violations = checkChange(id, { role: writer.role, userId: writer.userId }, before, snapshot(this.doc, id.kind));
-    if (violations.length) {
-      const sv2 = Y.encodeStateVector(this.doc);
-      correct(this.doc, id.kind, before, violations);
-      correction = Y.encodeStateAsUpdate(this.doc, sv2);
-      this.store.append(correction);
-      this.ctx.waitUntil(this.audit(writer, violations));
-    }
-    this.maybeCompact();
-    this.scheduleProjection();
+    if (!this.core) throw new Refused(CLOSE_MALFORMED, 'No document is bound to this room');
+    const { stored, correction, violations } = this.core.apply(update, writer);
+    if (violations.length) this.ctx.waitUntil(this.audit(writer, violations));
+    if (stored) this.scheduleProjection();
     return { stored, correction };
   }
 
@@ -223,12 +191,8 @@ export class DocRoom extends DurableObject<Env> {
     }
   }
 
-  private maybeCompact() {
-    if (needsCompaction(this.store.stats(), this.compaction)) this.compactNow();
-  }
-
   private compactNow() {
-    if (this.store.stats().count > 1) this.store.compact(Y.encodeStateAsUpdate(this.doc));
+    this.core?.compact();
   }
 
   // Debounced with the room's alarm (no timers keep a room awake): one D1 write per burst.

@@ -47,6 +47,8 @@ const TRANSITIONS: Record<DocKind, Partial<Record<string, Record<string, readonl
   },
 };
 
+const INITIAL_STATUS: Record<DocKind, string> = { order: 'draft', visit: 'planned', form: 'draft', ticket: 'open' };
+
 const allowed = (who: readonly WriterRole[] | 'owner_rep', writer: Writer, id: DocId) =>
   who === 'owner_rep' ? (writer.role === 'field_rep' && writer.userId === id.repId) || writer.role === 'hq_admin' : who.includes(writer.role);
 
@@ -70,19 +72,26 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
     const a = before.body[key];
     const b = after.body[key];
     if (same(a, b)) continue;
-    if (fresh && (shapes[key] !== 'value' || key === 'status')) continue; // the empty structure made at birth
     const rule = rules[key];
     if (!rule) { v.push({ path: key, reason: 'Not a field of this document' }); continue; }
-    if (!allowed(rule.writers, writer, id)) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
-    if (rule.whileStatus && !fresh && !rule.whileStatus.includes(statusBefore)) { v.push({ path: key, reason: `${key} cannot change once the ${id.kind} is ${statusBefore}` }); continue; }
-    if (shapes[key] === 'list' && !fresh) {
-      const la = (a as Json[] | undefined) ?? [];
-      const lb = (b as Json[] | undefined) ?? [];
-      if (lb.length < la.length || !same(lb.slice(0, la.length), la)) v.push({ path: key, reason: `${key} can only be added to` });
-    }
-    if (key === 'status' && !fresh) {
-      const who = TRANSITIONS[id.kind][statusBefore]?.[String(b)];
-      if (!who || !allowed(who, writer, id)) v.push({ path: 'status', reason: `A ${writer.role} may not move a ${id.kind} from ${statusBefore} to ${String(b)}` });
+    if (fresh && key === 'status') {
+      // A document born offline may arrive already moved on, but only along the writer's own transitions.
+      const initial = INITIAL_STATUS[id.kind];
+      const who = TRANSITIONS[id.kind][initial]?.[String(b)];
+      if (b !== initial && (!who || !allowed(who, writer, id))) v.push({ path: 'status', reason: `A new ${id.kind} cannot start as ${String(b)}` });
+    } else if (!(fresh && shapes[key] !== 'value')) {
+      // (At birth the empty maps, texts and lists are structure, not edits.)
+      if (!allowed(rule.writers, writer, id)) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
+      if (rule.whileStatus && !fresh && !rule.whileStatus.includes(statusBefore)) { v.push({ path: key, reason: `${key} cannot change once the ${id.kind} is ${statusBefore}` }); continue; }
+      if (shapes[key] === 'list' && !fresh) {
+        const la = (a as Json[] | undefined) ?? [];
+        const lb = (b as Json[] | undefined) ?? [];
+        if (lb.length < la.length || !same(lb.slice(0, la.length), la)) v.push({ path: key, reason: `${key} can only be added to` });
+      }
+      if (key === 'status' && !fresh) {
+        const who = TRANSITIONS[id.kind][statusBefore]?.[String(b)];
+        if (!who || !allowed(who, writer, id)) v.push({ path: 'status', reason: `A ${writer.role} may not move a ${id.kind} from ${statusBefore} to ${String(b)}` });
+      }
     }
     if (id.kind === 'order' && key === 'lines') {
       const la = (a ?? {}) as Record<string, { unitPrice?: number | null }>;
