@@ -3,7 +3,9 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../core/docs/id.ts';
+import { project } from '../core/docs/projection.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
+import type { Json } from '../core/docs/schema.ts';
 import type { Env } from '../worker/env.ts';
 import {
   CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
@@ -200,9 +202,22 @@ export class DocRoom extends DurableObject<Env> {
     void this.ctx.storage.getAlarm().then((at) => { if (at === null) return this.ctx.storage.setAlarm(Date.now() + 1000); });
   }
 
+  // Writes the document's rows to D1 in one batch (all or nothing). A failure throws, and the
+  // runtime retries the alarm with backoff, so D1 ends up equal to what the document says.
   override async alarm(): Promise<void> {
-    if (!this.docId) return;
-    await this.env.DB.prepare("update documents set updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') where id = ?").bind(this.docId.id).run();
+    if (!this.docId || !this.core) return;
+    const id = this.docId;
+    const at = new Date().toISOString();
+    const { deletes, inserts } = project(id, this.doc.getMap(id.kind).toJSON() as Record<string, Json>, this.doc.getMap('meta').toJSON() as Record<string, Json>, at);
+    const db = this.env.DB;
+    await db.batch([
+      ...deletes.map((d) => db.prepare(`delete from ${d.table} where ${d.column} = ?`).bind(id.id)),
+      ...inserts.map(({ table, row }) => {
+        const cols = Object.keys(row);
+        return db.prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`).bind(...cols.map((c) => row[c]));
+      }),
+      db.prepare('update documents set updated_at = ? where id = ?').bind(at, id.id),
+    ]);
   }
 
   private async audit(writer: Writer, violations: Violation[]) {

@@ -241,3 +241,46 @@ export const documents = sqliteTable('documents', {
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
 }, (t) => [index('documents_dealer_updated').on(t.dealerId, t.updatedAt), index('documents_updated').on(t.updatedAt)]);
+
+// Projections of documents for HQ queries and analytics, written by each document's room
+// after accepted changes. Rows are replaced whole per document, so a retry is harmless.
+export const orders = sqliteTable('orders', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull(),
+  status: text('status').notNull(),
+  createdBy: text('created_by'),
+  lineCount: integer('line_count').notNull().default(0),
+  quantity: real('quantity').notNull().default(0),
+  total: integer('total'),
+  submittedAt: text('submitted_at'),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt)]);
+
+export const orderLines = sqliteTable('order_lines', {
+  orderId: text('order_id').notNull(),
+  lineId: text('line_id').notNull(),
+  productId: text('product_id').notNull(),
+  quantity: real('quantity').notNull(),
+  unitPrice: integer('unit_price'),
+}, (t) => [primaryKey({ columns: [t.orderId, t.lineId] }), index('order_lines_product').on(t.productId)]);
+
+export const visits = sqliteTable('visits', {
+  id: text('id').primaryKey(),
+  repId: text('rep_id').notNull(),
+  dealerId: text('dealer_id').notNull(),
+  status: text('status').notNull(),
+  plannedStart: text('planned_start'),
+  checkInAt: text('check_in_at'),
+  checkOutAt: text('check_out_at'),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('visits_rep_status').on(t.repId, t.status), index('visits_dealer').on(t.dealerId)]);
+
+export const tickets = sqliteTable('tickets', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull(),
+  status: text('status').notNull(),
+  category: text('category'),
+  subject: text('subject'),
+  messageCount: integer('message_count').notNull().default(0),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('tickets_dealer_status').on(t.dealerId, t.status)]);

@@ -1,6 +1,6 @@
 // Document rooms in workerd: the Yjs protocol through the Worker's authorised upgrade, write
 // rules with corrections, bad messages, read-only sockets, persistence and batched catch-up.
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +204,41 @@ describe('DocRoom', () => {
     expect(results[3].error?.code).toBe('invalid_doc');
     const listed = await (await api('/api/docs')).json<{ items: Array<{ id: string }> }>();
     expect(listed.items.map((d) => d.id)).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('projects the order into D1 rows that equal the document, idempotently, and server prices reach every replica', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    const b = await connect('rep@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    order.setLine(a.doc, 'l1', { productId: 'prd_001', quantity: 2 });
+    await settle(() => order.lines(b.doc).size === 1);
+    order.setLine(b.doc, 'l2', { productId: 'prd_002', quantity: 3 });
+    await settle(() => order.lines(a.doc).size === 2 && order.lines(b.doc).size === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    const rowsNow = async () => ({
+      order: await env.DB.prepare('select dealer_id, status, line_count, quantity, total from orders where id = ?').bind(id).first(),
+      lines: (await env.DB.prepare('select line_id, product_id, quantity, unit_price from order_lines where order_id = ? order by line_id').bind(id).all()).results,
+    });
+    expect(await runDurableObjectAlarm(stub(id))).toBe(true);
+    const first = await rowsNow();
+    expect(first.order).toEqual({ dealer_id: ownDealer, status: 'draft', line_count: 2, quantity: 5, total: null });
+    expect(first.lines.map((l) => l.line_id)).toEqual(['l1', 'l2']);
+    // A retry writes the same rows.
+    await runInDurableObject(stub(id), async (instance) => { await (instance as unknown as { alarm: () => Promise<void> }).alarm(); });
+    expect(await rowsNow()).toEqual(first);
+
+    // The server prices the lines through the room, origin server: every replica sees it.
+    const server = new Y.Doc();
+    Y.applyUpdate(server, await stub(id).stateAsUpdate());
+    const sv = Y.encodeStateVector(server);
+    server.transact(() => {
+      order.setLine(server, 'l1', { productId: 'prd_001', quantity: 2, unitPrice: 1000 });
+      order.setLine(server, 'l2', { productId: 'prd_002', quantity: 3, unitPrice: 250 });
+    });
+    await stub(id).applyServerUpdate(id, Y.encodeStateAsUpdate(server, sv));
+    await settle(() => order.lines(a.doc).get('l1')?.unitPrice === 1000 && order.lines(b.doc).get('l2')?.unitPrice === 250);
+    await runDurableObjectAlarm(stub(id));
+    expect((await rowsNow()).order).toMatchObject({ total: 2750 });
   });
 });
