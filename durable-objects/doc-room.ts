@@ -29,13 +29,13 @@ const syncMessage = (type: number, payload: Uint8Array) => {
 // One room per Yjs document: the standard sync and awareness protocol over hibernatable
 // WebSockets, an append-only update log in the room's SQLite, and the write rules from core/
 // applied to every change, with corrections sent back as server updates.
-const EMPTY = new Y.Doc();
-
 export class DocRoom extends DurableObject<Env> {
   private core: RoomCore | null = null;
   private readonly store: SqliteUpdateStore;
   protected maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-  private get doc(): Y.Doc { return this.core?.doc ?? EMPTY; }
+  // workerd forbids random values (a Y.Doc's id) at module scope, hence the lazy empty doc.
+  private emptyDoc: Y.Doc | null = null;
+  private get doc(): Y.Doc { return this.core?.doc ?? (this.emptyDoc ??= new Y.Doc()); }
   private get docId(): DocId | null { return this.core?.docId ?? null; }
 
   constructor(ctx: DurableObjectState, env: Env) {

@@ -57,6 +57,9 @@ export async function signIn(email: string, password: string): Promise<Me> {
 
 export async function signOut(): Promise<void> {
   try { await send('DELETE', '/api/session'); } catch { /* signed out locally all the same */ }
+  // This device's documents go with the session; the server keeps what was synced.
+  const { clearLocalDocs } = await import('../sync/registry.ts');
+  await clearLocalDocs();
   await cacheClear();
   setMe(null);
 }

@@ -1,15 +1,24 @@
-import { A } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
 import type { DealerDetailData } from '../../components/types.ts';
 import { get, query } from '../../lib/api.ts';
 import { label, money } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
+import { makeDocId, newUid } from '../../../core/docs/id.ts';
+import { localDocs, rememberDoc } from '../../sync/registry.ts';
 
 interface PricedProduct { id: string; sku: string; name: string; category: string; unit: string; packSize: number; price: { unitPrice: number; currency: string; scope: string } | null }
 
 // The dealer's own home: its profile and the prices it pays.
 export default function PortalHome() {
+  const navigate = useNavigate();
+  const [orders] = createResource(localDocs);
+  const newOrder = async () => {
+    const id = makeDocId('order', { dealerId: me()!.user.dealerId! }, newUid());
+    await rememberDoc({ id, kind: 'order', title: `Order ${id.split('.')[2].slice(0, 6)}`, updatedAt: Date.now() });
+    navigate(`/portal/orders/${id}?new=1`);
+  };
   const [q, setQ] = createSignal('');
   const [category, setCategory] = createSignal('');
   const [dealer] = createResource(() => me()?.user.dealerId, (id) => get<DealerDetailData>(`/api/dealers/${id}`));
@@ -35,6 +44,11 @@ export default function PortalHome() {
           </>
         )}
       </Show>
+      <section aria-labelledby="orders-h">
+        <h2 id="orders-h">Orders</h2>
+        <button type="button" onClick={newOrder}>New order</button>
+        <ul class="plain"><For each={orders()?.filter((d) => d.kind === 'order')}>{(o) => <li><A href={`/portal/orders/${o.id}`}>{o.title}</A></li>}</For></ul>
+      </section>
       <section aria-labelledby="prices-h">
         <h2 id="prices-h">My prices</h2>
         <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
