@@ -9,7 +9,7 @@ import type { Json } from '../core/docs/schema.ts';
 import type { Env } from '../worker/env.ts';
 import {
   CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
-  MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE,
+  MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage,
 } from './protocol.ts';
 import { Refused, RoomCore, type Writer } from './room-core.ts';
 import { SqliteUpdateStore } from './sqlite-store.ts';
@@ -17,14 +17,6 @@ import { SqliteUpdateStore } from './sqlite-store.ts';
 // Who is on a socket. Kept in the socket's attachment so it survives hibernation, together
 // with the awareness client ids (and their last clocks) that this socket speaks for.
 export interface Connection { userId: string; role: WriterRole; access: 'read' | 'write'; awareness: Record<string, number> }
-
-const syncMessage = (type: number, payload: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, type);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
-};
 
 // One room per Yjs document: the standard sync and awareness protocol over hibernatable
 // WebSockets, an append-only update log in the room's SQLite, and the write rules from core/

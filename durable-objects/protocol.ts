@@ -1,3 +1,5 @@
+import * as encoding from 'lib0/encoding';
+
 // Message types of the standard Yjs WebSocket protocol (y-protocols), so a stock provider
 // talks to the room unchanged, and the close codes the room uses.
 export const MESSAGE_SYNC = 0;
@@ -18,3 +20,11 @@ export const CLOSE_TOO_LARGE = 4413;
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DOC_BYTES = 16 * 1024 * 1024;
+
+export function syncMessage(step: number, payload: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_SYNC);
+  encoding.writeVarUint(e, step);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
+}

@@ -2,13 +2,12 @@
 // rules with corrections, bad messages, read-only sockets, persistence and batched catch-up.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, order } from '../../core/docs/schema.ts';
 import type { DemoRows } from '../../core/demo/generate.ts';
-import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE } from '../../durable-objects/protocol.ts';
+import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
 import { call, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
@@ -18,13 +17,7 @@ beforeAll(async () => {
   ownDealer = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
 });
 
-const msg = (sub: number, payload: Uint8Array) => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, sub);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
-};
+const msg = syncMessage;
 
 // A minimal y-websocket-style client: a Y.Doc kept in sync over one socket.
 class Client {
