@@ -6,6 +6,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const benches = [
   ['route optimiser on TSPLIB (../shared/bench/tsplib)', ['bench/route.ts']],
   ['foundation: bundle size and dealer API', ['bench/foundation.ts']],
+  ['document sync', ['bench/sync.ts']],
 ];
 let failed = 0;
 for (const [title, args] of benches) {

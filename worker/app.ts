@@ -18,6 +18,7 @@ import { userRoutes } from './routes/users.ts';
 import type { AppEnv } from './types.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_SYNC_BODY_BYTES = 8 * 1024 * 1024;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -42,10 +43,14 @@ export function createApp() {
   });
 
   const api = new Hono<AppEnv>();
-  api.use('*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => { throw new ApiError(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`); },
-  }));
+  const limit = (bytes: number) => bodyLimit({
+    maxSize: bytes,
+    onError: () => { throw new ApiError(413, 'too_large', `The request body is larger than ${bytes / 1024} KiB.`); },
+  });
+  const small = limit(MAX_BODY_BYTES);
+  // A catch-up batch carries up to 100 documents' offline edits.
+  const large = limit(MAX_SYNC_BODY_BYTES);
+  api.use('*', (c, next) => (c.req.path === '/api/sync' ? large : small)(c, next));
   api.use('*', session());
   api.use('*', csrf());
   api.get('/health', publicRoute({ summary: 'Liveness check' }), (c) => c.json({ ok: true }));
