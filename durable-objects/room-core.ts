@@ -35,9 +35,13 @@ export class RoomCore {
     this.load();
   }
 
+  // Stored bytes, kept as a running count so the size limit costs nothing per update.
+  private bytes = 0;
+
   load() {
     this.doc = new Y.Doc();
-    for (const u of this.store.loadAll()) Y.applyUpdate(this.doc, u, 'storage');
+    this.bytes = 0;
+    for (const u of this.store.loadAll()) { Y.applyUpdate(this.doc, u, 'storage'); this.bytes += u.byteLength; }
   }
 
   // Checks, applies and stores one client update. Whatever is returned has been stored, so the
@@ -47,7 +51,7 @@ export class RoomCore {
     const none: Applied = { stored: null, correction: null, violations: [] };
     if (isNoop(update)) return none;
     if (writer.access !== 'write') throw new Refused(CLOSE_READ_ONLY, 'This connection is read-only');
-    if (Y.encodeStateAsUpdate(this.doc).byteLength + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
+    if (this.bytes + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
     const kind = this.docId.kind;
     const before = snapshot(this.doc, kind);
     const sv = Y.encodeStateVector(this.doc);
@@ -55,6 +59,7 @@ export class RoomCore {
     const stored = Y.encodeStateAsUpdate(this.doc, sv);
     if (isNoop(stored)) return none;
     this.store.append(stored);
+    this.bytes += stored.byteLength;
     let correction: Uint8Array | null = null;
     const violations = checkChange(this.docId, { role: writer.role, userId: writer.userId }, before, snapshot(this.doc, kind));
     if (violations.length) {
@@ -62,12 +67,16 @@ export class RoomCore {
       correct(this.doc, kind, before, violations);
       correction = Y.encodeStateAsUpdate(this.doc, sv2);
       this.store.append(correction);
+      this.bytes += correction.byteLength;
     }
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
     return { stored, correction, violations };
   }
 
   compact() {
-    if (this.store.stats().count > 1) this.store.compact(Y.encodeStateAsUpdate(this.doc));
+    if (this.store.stats().count <= 1) return;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.store.compact(snapshot);
+    this.bytes = snapshot.byteLength;
   }
 }
