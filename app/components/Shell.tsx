@@ -18,6 +18,8 @@ export default function Shell(props: { roles: Role[]; nav: NavItem[]; children: 
     const m = me() === undefined ? await loadMe() : me();
     if (!m) navigate('/login', { replace: true });
     else if (!props.roles.includes(m.user.role)) navigate('/', { replace: true });
+    // Faces that write documents catch up the ones not on screen whenever the network returns.
+    else if (['dealer_admin', 'dealer_staff', 'field_rep'].includes(m.user.role)) startCatchUpOnce();
   });
   onCleanup(() => { removeEventListener('online', update); removeEventListener('offline', update); });
 
@@ -30,7 +32,13 @@ export default function Shell(props: { roles: Role[]; nav: NavItem[]; children: 
           {props.nav.map((n) => <A href={n.href} end>{n.label}</A>)}
         </nav>
         <span class="who" title={me()!.user.email}>{me()!.user.name}</span>
-        <button type="button" class="link" onClick={async () => { await signOut(); navigate('/login', { replace: true }); }}>Sign out</button>
+        <button type="button" class="link" onClick={async () => {
+          const { unsyncedDocs } = await import('../sync/registry.ts');
+          const waiting = (await unsyncedDocs()).length;
+          if (waiting && !confirm(`${waiting} document${waiting === 1 ? ' has' : 's have'} changes not yet sent. Signing out removes them from this device. Sign out anyway?`)) return;
+          await signOut();
+          navigate('/login', { replace: true });
+        }}>Sign out</button>
       </header>
       <div role="status" aria-live="polite" class="netstate">
         <Show when={!online() || offlineSince()}>
@@ -40,6 +48,13 @@ export default function Shell(props: { roles: Role[]; nav: NavItem[]; children: 
       <main id="main" tabindex="-1">{props.children}</main>
     </Show>
   );
+}
+
+let catchUpStarted = false;
+function startCatchUpOnce() {
+  if (catchUpStarted) return;
+  catchUpStarted = true;
+  void import('../sync/registry.ts').then((m) => m.startBackgroundCatchUp());
 }
 
 export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }];

@@ -67,3 +67,41 @@ it('merges an order edited online and offline, keeping offline work across a clo
   await a.close();
   await b.close();
 });
+
+it('catches up a closed document in the background when the network returns, and warns before sign-out throws work away', async () => {
+  const ctx = await newPhone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, 'dealer@demo.test');
+  await page.waitForURL((u) => u.pathname.startsWith('/portal'));
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.getByRole('button', { name: 'New order' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith('/portal/orders/'));
+  const docId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  await expect.poll(() => page.getByRole('status').filter({ hasText: /^Synced/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+
+  await ctx.setOffline(true);
+  const offlineLine = await addLine(page, 2, '4');
+  // Leave the order while still offline: its socket is gone, the edit is only on the device.
+  await page.goto('/portal');
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).not.toBe('Order');
+
+  // Signing out now would lose the edit: the app asks first (dismissed here).
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect.poll(() => asked).toMatch(/1 document has changes not yet sent/);
+  expect(new URL(page.url()).pathname).toBe('/portal');
+
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  // The server has the line without the order ever being opened again.
+  const check = await newPhone(browser);
+  const other = await check.newPage();
+  await signIn(other, 'staff@demo.test');
+  await other.waitForURL((u) => u.pathname.startsWith('/portal'));
+  await other.goto(`/portal/orders/${docId}`);
+  await expect.poll(() => lineNames(other), { timeout: 20_000 }).toContain(offlineLine);
+  await check.close();
+  await ctx.close();
+});
