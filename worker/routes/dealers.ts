@@ -13,7 +13,6 @@ import { requires } from '../middleware/access.ts';
 import type { AppEnv, Scope } from '../types.ts';
 
 const rank = (type: (typeof DEALER_TYPES)[number]) => DEALER_TYPES.indexOf(type);
-const label = (type: string) => type.replace('_', '-');
 
 async function requireInScope(c: Context<AppEnv>, id: string): Promise<Dealer> {
   const db = c.get('db');
@@ -26,31 +25,22 @@ async function requireInScope(c: Context<AppEnv>, id: string): Promise<Dealer> {
 }
 
 // The hierarchy only nests downwards (maker > distributor > dealer > sub-dealer) and a
-// manager can place dealers only in their own regions under parents they can see. On an
-// update, a parent that stays put is not re-checked against the caller's scope: a manager
-// renames a dealer of its region even though the distributor above it is someone else's.
-async function checkPlacement(c: Context<AppEnv>, next: { type: Dealer['type']; parentId: string | null; regionId: string | null; territoryId: string | null }, current?: Dealer) {
+// manager can place dealers only in their own regions under parents they can see.
+async function checkPlacement(c: Context<AppEnv>, next: { type: Dealer['type']; parentId: string | null; regionId: string | null; territoryId: string | null }, selfId?: string) {
   const db = c.get('db');
   const scope = c.get('scope')!;
   const fields: Record<string, string> = {};
-  const parentChanged = !current || next.parentId !== current.parentId;
   if (next.type === 'maker' && next.parentId) fields.parentId = 'A maker has no parent';
   if (next.type !== 'maker' && !next.parentId) fields.parentId = 'Choose the parent in the network';
-  if (current && next.parentId === current.id) fields.parentId = 'A dealer cannot be its own parent';
-  // The first thing wrong with the parent is the one worth telling.
-  if (next.parentId && !fields.parentId) {
+  if (next.parentId) {
+    if (next.parentId === selfId) fields.parentId = 'A dealer cannot be its own parent';
     const parent = (await db.select().from(dealers).where(eq(dealers.id, next.parentId)).limit(1))[0];
-    if (!parent || (parentChanged && !(await inScope(db, scope, parent.id)))) fields.parentId = 'No such parent dealer';
-    else if (rank(parent.type) >= rank(next.type)) fields.parentId = `A ${label(next.type)} cannot sit under a ${label(parent.type)}`;
-    else if (current && parentChanged) {
-      const loop = await db.all<{ id: string }>(sql`with recursive down(id) as (select ${current.id} union select c.id from dealers c join down on c.parent_id = down.id) select id from down where id = ${next.parentId}`);
+    if (!parent || !(await inScope(db, scope, parent.id))) fields.parentId = 'No such parent dealer';
+    else if (rank(parent.type) >= rank(next.type)) fields.parentId = `A ${next.type.replace('_', '-')} cannot sit under a ${parent.type.replace('_', '-')}`;
+    else if (selfId) {
+      const loop = await db.all<{ id: string }>(sql`with recursive down(id) as (select ${selfId} union all select c.id from dealers c join down on c.parent_id = down.id) select id from down where id = ${next.parentId}`);
       if (loop.length) fields.parentId = 'That parent sits below this dealer';
     }
-  }
-  if (current && next.type !== current.type) {
-    const below = await db.select({ type: dealers.type }).from(dealers).where(eq(dealers.parentId, current.id));
-    const clash = below.find((k) => rank(k.type) <= rank(next.type));
-    if (clash) fields.type = `A ${label(next.type)} cannot have a ${label(clash.type)} below it`;
   }
   if (next.regionId) {
     const region = (await db.select().from(regions).where(eq(regions.id, next.regionId)).limit(1))[0];
@@ -143,7 +133,7 @@ export const dealerRoutes = new Hono<AppEnv>()
         regionId: body.regionId === undefined ? current.regionId : body.regionId,
         territoryId: body.territoryId === undefined ? current.territoryId : body.territoryId,
       };
-      await checkPlacement(c, next, current);
+      await checkPlacement(c, next, id);
       if (body.code && body.code !== current.code) {
         const taken = await db.select({ id: dealers.id }).from(dealers).where(and(eq(dealers.orgId, current.orgId), eq(dealers.code, body.code))).limit(1);
         if (taken.length) throw new ApiError(409, 'conflict', `The code ${body.code} is already used by another dealer.`, { code: 'Already used' });

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { dealers } from '../../core/db/schema.ts';
 import { productListQuery } from '../../core/validators/products.ts';
@@ -9,6 +9,7 @@ import { notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import type { AppEnv } from '../types.ts';
+import { eq } from 'drizzle-orm';
 
 interface ProductRow {
   id: string; sku: string; name: string; category: string; unit: string; packSize: number; wholeUnits: number;
@@ -24,8 +25,7 @@ function priceSubquery(dealer: { id: string; tier: string; regionId: string | nu
       and (pl.valid_from is null or pl.valid_from <= ${today}) and (pl.valid_to is null or pl.valid_to >= ${today})
       and ((pl.scope = 'dealer' and pl.dealer_id = ${dealer.id}) or (pl.scope = 'tier' and pl.tier = ${dealer.tier})
         or (pl.scope = 'region' and pl.region_id = ${dealer.regionId}) or pl.scope = 'default')
-    order by case pl.scope when 'dealer' then 0 when 'tier' then 1 when 'region' then 2 else 3 end,
-      pl.valid_from desc nulls last, pl.id limit 1)`;
+    order by case pl.scope when 'dealer' then 0 when 'tier' then 1 when 'region' then 2 else 3 end, pl.id limit 1)`;
 }
 
 export const productRoutes = new Hono<AppEnv>()

@@ -11,7 +11,6 @@ import { requires } from '../middleware/access.ts';
 import type { AppEnv } from '../types.ts';
 
 const INVITE_DAYS = 7;
-const DEALER_ROLES = new Set<string>(['dealer_admin', 'dealer_staff']);
 
 async function checkRegions(db: Db, regionIds: string[] | undefined) {
   if (!regionIds?.length) return;
@@ -70,16 +69,7 @@ export const userRoutes = new Hono<AppEnv>()
       throw new ApiError(422, 'invalid_input', 'You cannot change your own role or disable yourself.', { role: 'Not for yourself' });
     }
     await checkRegions(db, body.regionIds);
-    const nextRole = body.role ?? target.role;
-    if (DEALER_ROLES.has(nextRole) && !target.dealerId) {
-      throw new ApiError(422, 'invalid_input', 'Check role: a dealer user belongs to a dealer; invite them under that dealer instead.', { role: 'A dealer user needs a dealer' });
-    }
-    if (body.status === 'active' && !target.passwordHash) {
-      throw new ApiError(422, 'invalid_input', 'Check status: this user has not accepted the invitation yet.', { status: 'Invitation not accepted yet' });
-    }
-    const { regionIds, ...fields } = body;
-    // Leaving a dealer role also leaves the dealer, or the user would keep a dealer's scope markers.
-    const set = DEALER_ROLES.has(nextRole) ? fields : { ...fields, ...(target.dealerId ? { dealerId: null } : {}) };
+    const { regionIds, ...set } = body;
     const stmts: unknown[] = [];
     if (Object.keys(set).length) stmts.push(db.update(users).set(set).where(eq(users.id, id)));
     if (regionIds) {
