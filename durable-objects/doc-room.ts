@@ -11,7 +11,7 @@ import {
   CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
   MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage,
 } from './protocol.ts';
-import { Refused, RoomCore, type Writer } from './room-core.ts';
+import { Refused, RoomCore, type Applied, type Writer } from './room-core.ts';
 import { SqliteUpdateStore } from './sqlite-store.ts';
 
 // Who is on a socket. Kept in the socket's attachment so it survives hibernation, together
@@ -118,18 +118,20 @@ export class DocRoom extends DurableObject<Env> {
       return;
     }
     if (sub !== SYNC_STEP_2 && sub !== SYNC_UPDATE) throw new Refused(CLOSE_MALFORMED, `Unknown sync step ${sub}`);
-    const { stored, correction } = this.applyClientUpdate(payload, { userId: conn.userId, role: conn.role, access: conn.access });
+    const { stored, correction, gap } = this.applyClientUpdate(payload, { userId: conn.userId, role: conn.role, access: conn.access });
+    // A message was lost on the way: the client's answer to step 1 is one whole diff.
+    if (gap) this.sendStep1(ws);
     if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored), ws);
     if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
   }
 
   // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
-  private applyClientUpdate(update: Uint8Array, writer: Writer): { stored: Uint8Array | null; correction: Uint8Array | null } {
+  private applyClientUpdate(update: Uint8Array, writer: Writer): Applied {
     if (!this.core) throw new Refused(CLOSE_MALFORMED, 'No document is bound to this room');
-    const { stored, correction, violations } = this.core.apply(update, writer);
-    if (violations.length) this.ctx.waitUntil(this.audit(writer, violations));
-    if (stored) this.scheduleProjection();
-    return { stored, correction };
+    const applied = this.core.apply(update, writer);
+    if (applied.violations.length) this.ctx.waitUntil(this.audit(writer, applied.violations));
+    if (applied.stored) this.scheduleProjection();
+    return applied;
   }
 
   private onAwareness(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {
@@ -219,21 +221,26 @@ export class DocRoom extends DurableObject<Env> {
 
   // --- RPC for the Worker: batched catch-up and server-authoritative writes ---
 
-  async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean }> {
+  // `incomplete`: the update depends on changes the room does not have; the caller sends its
+  // diff against the returned state vector instead.
+  async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean; incomplete: boolean }> {
     this.bindDocId(docId);
     let corrected = false;
+    let incomplete = false;
     if (update && update.byteLength) {
       if (update.byteLength > this.maxMessageBytes) throw new Error(`Updates are limited to ${this.maxMessageBytes} bytes`);
-      const { stored, correction } = this.applyClientUpdate(update, writer);
+      const { stored, correction, gap } = this.applyClientUpdate(update, writer);
+      incomplete = !!gap;
       if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
       if (correction) { this.broadcast(syncMessage(SYNC_UPDATE, correction)); corrected = true; }
     }
-    return { diff: Y.encodeStateAsUpdate(this.doc, stateVector), stateVector: Y.encodeStateVector(this.doc), corrected };
+    return { diff: Y.encodeStateAsUpdate(this.doc, stateVector), stateVector: Y.encodeStateVector(this.doc), corrected, incomplete };
   }
 
   async applyServerUpdate(docId: string, update: Uint8Array): Promise<void> {
     this.bindDocId(docId);
-    const { stored } = this.applyClientUpdate(update, { userId: 'server', role: 'server', access: 'write' });
+    const { stored, gap } = this.applyClientUpdate(update, { userId: 'server', role: 'server', access: 'write' });
+    if (gap) throw new Error('A server update must be made against the room\'s current state (stateAsUpdate)');
     if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
   }
 

@@ -97,16 +97,30 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
       const la = (a ?? {}) as Record<string, { unitPrice?: number | null }>;
       const lb = (b ?? {}) as Record<string, { unitPrice?: number | null }>;
       for (const lineId of Object.keys(lb)) {
-        if (!same(la[lineId]?.unitPrice, lb[lineId]?.unitPrice)) { v.push({ path: `lines.${lineId}.unitPrice`, reason: 'Prices are set by the server' }); break; }
+        if (!same(la[lineId]?.unitPrice, lb[lineId]?.unitPrice)) v.push({ path: `lines.${lineId}.unitPrice`, reason: 'Prices are set by the server' });
       }
     }
   }
   return v;
 }
 
-// Puts back, as the server, every field a violation names (whole field: value, map, text or list).
-export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations: Violation[]): void {
+// Which parts of a document one change touched: body fields, and for map fields the entry keys
+// (null: the whole field). The room checks and corrects only these, so the cost of an update
+// follows its size, not the document's.
+export type Touched = Map<string, Set<string> | null>;
+
+// Puts back, as the server, every field a violation names (whole field: value, map, text or
+// list). With `touched`, a map field is put back only in the entries the change touched, which
+// `before` then needs to hold, and nothing else.
+export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations: Violation[], touched?: Touched): void {
   const fields = new Set(violations.map((x) => x.path.split('.')[0] === 'meta' ? x.path : x.path.split('.')[0]));
+  // Where every violation of a map field names its entry, only those entries go back, so the
+  // permitted rest of the same change stays.
+  const scope: Touched = new Map(touched);
+  for (const f of fields) {
+    const named = violations.filter((x) => x.path.split('.')[0] === f).map((x) => x.path.split('.')[1]);
+    if (FIELD_SHAPES[kind][f] === 'map' && named.length && named.every(Boolean)) scope.set(f, new Set(named));
+  }
   doc.transact(() => {
     for (const f of fields) {
       if (f.startsWith('meta.')) {
@@ -121,6 +135,13 @@ export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations:
       const cur = b.get(f);
       if (shape === 'map' && cur instanceof Y.Map) {
         const want = (prev ?? {}) as Record<string, Json>;
+        const entries = scope.get(f);
+        if (entries) {
+          for (const k of entries) {
+            if (!(k in want)) { if (cur.has(k)) cur.delete(k); } else if (!same(cur.get(k), want[k])) cur.set(k, want[k]);
+          }
+          continue;
+        }
         for (const k of [...cur.keys()]) if (!(k in want)) cur.delete(k);
         for (const [k, val] of Object.entries(want)) if (!same(cur.get(k), val)) cur.set(k, val);
       } else if (shape === 'text' && cur instanceof Y.Text) {

@@ -53,6 +53,7 @@ export const syncApiRoutes = new Hono<AppEnv>()
       try {
         const room = roomFor(c, id.id, await locationHint(c, id.dealerId));
         const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access });
+        if (res.incomplete) return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), error: { code: 'incomplete', message: 'The update builds on changes the server does not have; send the diff against the returned state vector.' } };
         return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), corrected: res.corrected };
       } catch (err) {
         return { doc: entry.doc, error: { code: 'rejected', message: (err as Error).message.slice(0, 200) } };
