@@ -14,10 +14,53 @@ import { RoomCore } from '../durable-objects/room-core.ts';
 import { MemoryUpdateStore } from '../durable-objects/storage.ts';
 import { applyMigrations, build, freePort, ROOT, seed, startDev } from '../scripts/local-stack.ts';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 
 const CLIENTS = 50;
 const EDITS = 100;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+interface Converged { ms: number; openMs: number }
+
+// 50 replicas of the seeded document, each with 100 lines added offline, connect at once; the
+// time until every one holds all 5,000 lines.
+async function converge(url: string, docId: string, seedDoc: Y.Doc, Ws: typeof WebSocket): Promise<Converged> {
+  const docs = Array.from({ length: CLIENTS }, (_, i) => {
+    const d = new Y.Doc();
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(seedDoc));
+    for (let e = 0; e < EDITS; e++) order.setLine(d, `c${i}-${e}`, { productId: `prd_${String((e % 150) + 1).padStart(3, '0')}`, quantity: 1 + (e % 5) });
+    return d;
+  });
+  const t0 = performance.now();
+  const providers = docs.map((d) => new WebsocketProvider(url, docId, d, { WebSocketPolyfill: Ws, disableBc: true }));
+  let openMs = 0;
+  let open = 0;
+  for (const p of providers) p.on('status', ({ status }: { status: string }) => { if (status === 'connected' && ++open === CLIENTS) openMs = performance.now() - t0; });
+  const total = CLIENTS * EDITS;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('did not converge in 120 s')), 120_000);
+      const check = () => { if (docs.every((d) => order.lines(d).size === total)) { clearTimeout(timer); resolve(); } else setTimeout(check, 5); };
+      check();
+    });
+    return { ms: performance.now() - t0, openMs };
+  } finally {
+    for (const p of providers) p.destroy();
+  }
+}
+
+function clientFloor(seedDoc: Y.Doc): number {
+  const updates = Array.from({ length: CLIENTS }, (_, i) => {
+    const d = new Y.Doc();
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(seedDoc));
+    for (let e = 0; e < EDITS; e++) order.setLine(d, `c${i}-${e}`, { productId: 'prd_001', quantity: 1 });
+    return Y.encodeStateAsUpdate(d, Y.encodeStateVector(seedDoc));
+  });
+  const docs = updates.map(() => { const d = new Y.Doc(); Y.applyUpdate(d, Y.encodeStateAsUpdate(seedDoc)); return d; });
+  const t = performance.now();
+  for (const d of docs) for (const u of updates) Y.applyUpdate(d, u);
+  return performance.now() - t;
+}
 
 if (!existsSync(`${ROOT}dist/client/index.html`)) build();
 const persistTo = mkdtempSync(join(tmpdir(), 'fieldnet-bench-sync-'));
@@ -43,23 +86,30 @@ try {
   initDoc(seedDoc, parseDocId(docId), me.user.id);
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
   await fetch(`${dev.url}/api/sync`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: dev.url }, body: JSON.stringify({ docs: [{ doc: docId, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(seedDoc)) }] }) });
-  const docs = Array.from({ length: CLIENTS }, (_, i) => {
-    const d = new Y.Doc();
-    Y.applyUpdate(d, Y.encodeStateAsUpdate(seedDoc));
-    for (let e = 0; e < EDITS; e++) order.setLine(d, `c${i}-${e}`, { productId: `prd_${String((e % 150) + 1).padStart(3, '0')}`, quantity: 1 + (e % 5) });
-    return d;
+  const ours = await converge(`${dev.url.replace('http', 'ws')}/sync/order`, docId, seedDoc, withCookie(cookie) as unknown as typeof WebSocket);
+
+  // The same workload against the stock Node server, in its own process as wrangler dev is.
+  const stock = spawn(process.execPath, [join(ROOT, 'bench/stock-yjs-server.ts'), String(await freePort())], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    stock.stdout.on('data', (b: Buffer) => { const m = /listening (\d+)/.exec(String(b)); if (m) resolve(m[1]); });
+    stock.on('exit', (code) => reject(new Error(`stock server exited with ${code}`)));
   });
-  const t0 = performance.now();
-  const providers = docs.map((d) => new WebsocketProvider(`${dev.url.replace('http', 'ws')}/sync/order`, docId, d, { WebSocketPolyfill: withCookie(cookie) as unknown as typeof WebSocket, disableBc: true }));
-  const total = CLIENTS * EDITS;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('did not converge in 120 s')), 120_000);
-    const check = () => { if (docs.every((d) => order.lines(d).size === total)) { clearTimeout(timer); resolve(); } else setTimeout(check, 5); };
-    check();
-  });
-  const convergeMs = performance.now() - t0;
-  for (const p of providers) p.destroy();
-  console.log(`\n${CLIENTS} clients × ${EDITS} offline edits reconnect to one room (wrangler dev): all converged in ${convergeMs.toFixed(0)} ms (target < 1500 ms)`);
+  let theirs: Converged;
+  try {
+    const url = `ws://127.0.0.1:${port}`;
+    const seeder = new WebsocketProvider(url, docId, seedDoc, { disableBc: true });
+    await new Promise<void>((resolve) => seeder.once('sync', () => resolve()));
+    seeder.destroy();
+    theirs = await converge(url, docId, seedDoc, WebSocket);
+  } finally {
+    stock.kill();
+  }
+  // The clients' own Yjs work, with no network or server at all: a floor under both figures.
+  const floor = clientFloor(seedDoc);
+  console.log(`\n${CLIENTS} clients × ${EDITS} offline edits reconnect to one document and converge (target < 1500 ms):`);
+  console.log(`  DocRoom on wrangler dev:            ${ours.ms.toFixed(0)} ms (all sockets open after ${ours.openMs.toFixed(0)} ms)`);
+  console.log(`  stock Node server (@y/websocket-server): ${theirs.ms.toFixed(0)} ms (all sockets open after ${theirs.openMs.toFixed(0)} ms)`);
+  console.log(`  ratio DocRoom / stock: ${(ours.ms / theirs.ms).toFixed(2)}; the 50 clients' own Yjs work in this process: ${floor.toFixed(0)} ms`);
 
   // --- catch-up of 300 documents after a week offline ---
   const ids = Array.from({ length: 300 }, (_, i) => makeDocId('order', { dealerId }, `week${Date.now()}${String(i).padStart(3, '0')}`));

@@ -1,13 +1,20 @@
 // Document rooms in workerd: the Yjs protocol through the Worker's authorised upgrade, write
 // rules with corrections, bad messages, read-only sockets, persistence and batched catch-up.
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { Hono } from 'hono';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, order } from '../../core/docs/schema.ts';
 import type { DemoRows } from '../../core/demo/generate.ts';
-import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
+import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
+import { makeDb } from '../../worker/db/client.ts';
+import { session } from '../../worker/middleware/session.ts';
+import { docTarget } from '../../worker/sync/access.ts';
+import type { AppEnv } from '../../worker/types.ts';
 import { call, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
@@ -22,6 +29,8 @@ const msg = syncMessage;
 // A minimal y-websocket-style client: a Y.Doc kept in sync over one socket.
 class Client {
   doc = new Y.Doc();
+  awareness = new Awareness(this.doc);
+  step1s = 0;
   closed: { code: number; reason: string } | null = null;
   ws: WebSocket;
   constructor(ws: WebSocket) {
@@ -34,13 +43,23 @@ class Client {
     this.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== 'remote') ws.send(msg(SYNC_UPDATE, u)); });
     ws.send(msg(SYNC_STEP_1, Y.encodeStateVector(this.doc)));
   }
+  announce(state: Record<string, unknown>) {
+    this.awareness.setLocalState(state);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+    this.ws.send(encoding.toUint8Array(e));
+  }
   private onMessage(data: ArrayBuffer | string) {
     if (typeof data === 'string') return;
     const ws = this.ws;
     {
       const d = decoding.createDecoder(new Uint8Array(data));
-      if (decoding.readVarUint(d) !== MESSAGE_SYNC) return;
+      const type = decoding.readVarUint(d);
+      if (type === MESSAGE_AWARENESS) { applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), 'remote'); return; }
+      if (type !== MESSAGE_SYNC) return;
       const sub = decoding.readVarUint(d);
+      if (sub === SYNC_STEP_1) this.step1s++;
       const payload = decoding.readVarUint8Array(d);
       if (sub === SYNC_STEP_1) ws.send(msg(SYNC_STEP_2, Y.encodeStateAsUpdate(this.doc, payload)));
       else Y.applyUpdate(this.doc, payload, 'remote');
@@ -155,6 +174,47 @@ describe('DocRoom', () => {
     const after = await room(id).snapshotJson();
     expect(after.body).toEqual(before.body);
     expect((after.body as { lines: Record<string, { quantity: number }> }).lines.keep.quantity).toBe(7);
+  });
+
+  it('sockets survive the room being evicted: they re-sync, keep editing, and a leaver\'s presence is cleared', async () => {
+    const id = freshOrderId();
+    const a = await connect('dealer@demo.test', id);
+    const b = await connect('staff@demo.test', id);
+    initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
+    a.announce({ user: 'Dana', line: 'l1' });
+    await settle(() => (b.awareness.getStates().get(a.doc.clientID) as { user?: string } | undefined)?.user === 'Dana');
+    const step1s = b.step1s;
+    // Hibernation: the instance goes, its memory with it; the sockets stay open.
+    await evictDurableObject(stub(id));
+    order.setLine(a.doc, 'after', { productId: 'prd_004', quantity: 3 });
+    await settle(() => order.lines(b.doc).get('after')?.quantity === 3);
+    // The woken room asked every surviving socket for what it might have missed.
+    expect(b.step1s).toBeGreaterThan(step1s);
+    expect(a.closed).toBeNull();
+    // Which awareness client ids a socket spoke for lived in its attachment, not in memory.
+    a.ws.close(1000, 'bye');
+    await settle(() => !b.awareness.getStates().has(a.doc.clientID));
+  });
+
+  it('names the dealer region\'s location hint for a new room, and registers a document once', async () => {
+    const api = await signIn('dealer@demo.test');
+    const id = freshOrderId();
+    const region = await env.DB.prepare('select r.location_hint as hint from dealers d join regions r on r.id = d.region_id where d.id = ?').bind(ownDealer).first<{ hint: string }>();
+    expect(region?.hint).toBeTruthy();
+    const app = new Hono<AppEnv>()
+      .use('*', async (c, next) => { c.set('db', makeDb(c.env.DB)); await next(); })
+      .use('*', session())
+      .get('/target/:id', async (c) => c.json(await docTarget(c, parseDocId(c.req.param('id')))));
+    const first = await app.request(`/target/${id}`, { headers: { cookie: api.cookie } }, env);
+    expect(await first.json()).toEqual({ access: 'write', hint: region!.hint, registered: false });
+    await connect('dealer@demo.test', id);
+    const again = await app.request(`/target/${id}`, { headers: { cookie: api.cookie } }, env);
+    expect(await again.json()).toMatchObject({ registered: true });
+    // Someone else's dealer: no access, and nothing about it leaks.
+    const other = await env.DB.prepare("select id from dealers where id != ? and parent_id is not null limit 1").bind(ownDealer).first<{ id: string }>();
+    const theirs = makeDocId('order', { dealerId: other!.id }, 'targettest01');
+    const refused = await app.request(`/target/${theirs}`, { headers: { cookie: api.cookie } }, env);
+    expect(await refused.json()).toEqual({ access: null, registered: false });
   });
 
   it('compacts the log into one snapshot past the threshold, without changing the document', async () => {

@@ -7,7 +7,7 @@ import { dealerScopeSql } from '../db/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';
-import { docAccess, locationHint, registerDoc, roomFor } from '../sync/access.ts';
+import { docTarget, registerDoc, roomFor } from '../sync/access.ts';
 import type { AppEnv } from '../types.ts';
 
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
@@ -25,18 +25,18 @@ export const syncSocketRoutes = new Hono<AppEnv>()
     let id;
     try { id = parseDocId(c.req.param('id')); } catch { throw notFound('Document'); }
     if (id.kind !== c.req.param('kind')) throw notFound('Document');
-    const access = await docAccess(c, id);
+    const { access, hint, registered } = await docTarget(c, id);
     if (!access) {
       await audit(c, { action: 'doc.connect', entityType: id.kind, entityId: id.id, outcome: 'denied' });
       throw notFound('Document');
     }
-    await registerDoc(c, id);
+    if (!registered) await registerDoc(c, id);
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-doc-id', id.id);
     headers.set('x-user-id', user.id);
     headers.set('x-user-role', user.role);
     headers.set('x-access', access);
-    return roomFor(c, id.id, await locationHint(c, id.dealerId)).fetch(new Request(c.req.raw.url, { headers }));
+    return roomFor(c, id.id, hint).fetch(new Request(c.req.raw.url, { headers }));
   });
 
 export const syncApiRoutes = new Hono<AppEnv>()
@@ -46,12 +46,12 @@ export const syncApiRoutes = new Hono<AppEnv>()
     const results = await Promise.all(docs.map(async (entry) => {
       let id;
       try { id = parseDocId(entry.doc); } catch (err) { return { doc: entry.doc, error: { code: 'invalid_doc', message: err instanceof DocIdError ? err.message : 'Bad document id' } }; }
-      const access = await docAccess(c, id);
+      const { access, hint, registered } = await docTarget(c, id);
       if (!access) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
       if (entry.update && access !== 'write') return { doc: entry.doc, error: { code: 'read_only', message: 'You may read this document but not change it.' } };
-      await registerDoc(c, id);
+      if (!registered) await registerDoc(c, id);
       try {
-        const room = roomFor(c, id.id, await locationHint(c, id.dealerId));
+        const room = roomFor(c, id.id, hint);
         const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access });
         if (res.incomplete) return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), error: { code: 'incomplete', message: 'The update builds on changes the server does not have; send the diff against the returned state vector.' } };
         return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), corrected: res.corrected };
