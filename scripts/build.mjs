@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { generateSW } from 'workbox-build';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +18,11 @@ const res = await handler.fetch(new Request('http://localhost/'));
 if (!res.ok) throw new Error(`shell render failed: HTTP ${res.status}`);
 await writeFile(`${client}/index.html`, await res.text());
 
+// The Background Sync handler, bundled on its own for the service worker (a classic script).
+await build({ entryPoints: [`${root}app/sw/background-sync.ts`], bundle: true, format: 'iife', minify: true, target: 'es2022', outfile: `${client}/sw-background-sync.js`, logLevel: 'warning' });
+
 const { count, size, warnings } = await generateSW({
+  importScripts: ['/sw-background-sync.js'],
   globDirectory: client,
   globPatterns: ['index.html', '_build/assets/**/*.{js,css,woff2,svg,png}'],
   globIgnores: ['.vite/**'],
