@@ -12,6 +12,8 @@ import { meRoutes } from './routes/me.ts';
 import { openApiDocument } from './routes/openapi.ts';
 import { productRoutes } from './routes/products.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { formsRoutes } from './routes/forms.ts';
+import { photosRoutes } from './routes/photos.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncApiRoutes, syncSocketRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
@@ -62,6 +64,8 @@ export function createApp() {
   api.route('/', regionRoutes);
   api.route('/', userRoutes);
   api.route('/', syncApiRoutes);
+  api.route('/', formsRoutes);
+  api.route('/', photosRoutes);
   api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
   app.route('/api', api);
 

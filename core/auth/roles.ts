@@ -13,6 +13,13 @@ export const PERMISSIONS = [
   'users:read',
   'users:manage',
   'audit:read',
+  'field:plan',       // visit plans and tasks for reps
+  'field:read',       // field KPIs, visit lists and maps
+  'field:work',       // a rep's own day: plans, check-ins, tasks done
+  'forms:manage',     // build and version visit forms, assign them
+  'forms:read',       // the forms a visit needs
+  'photos:upload',
+  'photos:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,9 +31,9 @@ export interface RoleRule { scope: ScopeKind; permissions: readonly Permission[]
 
 export const ROLE_TABLE: Record<Role, RoleRule> = {
   hq_admin: { scope: 'all', permissions: PERMISSIONS, readOnly: false },
-  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read'], readOnly: false },
-  analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read'], readOnly: true },
-  field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read'], readOnly: false },
+  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
+  analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read'], readOnly: true },
+  field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
   dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read'], readOnly: false },
   dealer_staff: { scope: 'dealer', permissions: ['session', 'dealers:read', 'products:read', 'regions:read'], readOnly: false },
   supplier: { scope: 'none', permissions: ['session'], readOnly: false },
