@@ -3,7 +3,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../core/docs/id.ts';
-import { project } from '../core/docs/projection.ts';
+import { project, type ProjectionContext } from '../core/docs/projection.ts';
+import { DEFAULT_FIELD_SETTINGS } from '../core/field/checkin.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
 import type { Json } from '../core/docs/schema.ts';
 import type { Env } from '../worker/env.ts';
@@ -202,14 +203,21 @@ export class DocRoom extends DurableObject<Env> {
     if (!this.docId || !this.core) return;
     const id = this.docId;
     const at = new Date().toISOString();
-    const { deletes, inserts } = project(id, this.doc.getMap(id.kind).toJSON() as Record<string, Json>, this.doc.getMap('meta').toJSON() as Record<string, Json>, at);
     const db = this.env.DB;
+    let ctx: ProjectionContext | undefined;
+    if (id.kind === 'visit') {
+      const row = await db.prepare('select d.lat, d.lng, o.checkin_radius_m as radiusM, o.checkin_max_accuracy_m as maxAccuracyM, o.late_after_min as lateAfterMin from dealers d join organisations o on o.id = d.org_id where d.id = ?')
+        .bind(id.dealerId).first<{ lat: number | null; lng: number | null; radiusM: number; maxAccuracyM: number; lateAfterMin: number }>();
+      ctx = { dealer: { lat: row?.lat ?? null, lng: row?.lng ?? null }, settings: row ? { radiusM: row.radiusM, maxAccuracyM: row.maxAccuracyM, lateAfterMin: row.lateAfterMin } : DEFAULT_FIELD_SETTINGS };
+    }
+    const { deletes, inserts, updates = [] } = project(id, this.doc.getMap(id.kind).toJSON() as Record<string, Json>, this.doc.getMap('meta').toJSON() as Record<string, Json>, at, ctx);
     await db.batch([
       ...deletes.map((d) => db.prepare(`delete from ${d.table} where ${d.column} = ?`).bind(id.id)),
       ...inserts.map(({ table, row }) => {
         const cols = Object.keys(row);
         return db.prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`).bind(...cols.map((c) => row[c]));
       }),
+      ...updates.map((u) => db.prepare(u.sql).bind(...u.params)),
       db.prepare('update documents set updated_at = ? where id = ?').bind(at, id.id),
     ]);
   }

@@ -12,6 +12,7 @@ import { meRoutes } from './routes/me.ts';
 import { openApiDocument } from './routes/openapi.ts';
 import { productRoutes } from './routes/products.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { fieldRoutes } from './routes/field.ts';
 import { formsRoutes } from './routes/forms.ts';
 import { photosRoutes } from './routes/photos.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -65,6 +66,7 @@ export function createApp() {
   api.route('/', userRoutes);
   api.route('/', syncApiRoutes);
   api.route('/', formsRoutes);
+  api.route('/', fieldRoutes);
   api.route('/', photosRoutes);
   api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
   app.route('/api', api);

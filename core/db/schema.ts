@@ -17,6 +17,9 @@ export const organisations = sqliteTable('organisations', {
   locale: text('locale').notNull().default('en'),
   timezone: text('timezone').notNull().default('UTC'),
   createdAt: text('created_at').notNull().default(now),
+  checkinRadiusM: integer('checkin_radius_m').notNull().default(150),
+  checkinMaxAccuracyM: integer('checkin_max_accuracy_m').notNull().default(100),
+  lateAfterMin: integer('late_after_min').notNull().default(15),
 });
 
 export const regions = sqliteTable('regions', {
@@ -273,7 +276,64 @@ export const visits = sqliteTable('visits', {
   checkInAt: text('check_in_at'),
   checkOutAt: text('check_out_at'),
   updatedAt: text('updated_at').notNull(),
-}, (t) => [index('visits_rep_status').on(t.repId, t.status), index('visits_dealer').on(t.dealerId)]);
+  visitType: text('visit_type'),
+  checkInLat: real('check_in_lat'),
+  checkInLng: real('check_in_lng'),
+  checkInAccuracyM: real('check_in_accuracy_m'),
+  checkInDistanceM: real('check_in_distance_m'),
+  checkInVerified: integer('check_in_verified').notNull().default(0),
+  checkInReason: text('check_in_reason'),
+  checkOutDistanceM: real('check_out_distance_m'),
+  clockSkewMs: integer('clock_skew_ms'),
+  durationMin: real('duration_min'),
+  lateMin: real('late_min'),
+  notes: text('notes').notNull().default(''),
+  photoCount: integer('photo_count').notNull().default(0),
+}, (t) => [index('visits_rep_status').on(t.repId, t.status), index('visits_dealer').on(t.dealerId), index('visits_rep_planned').on(t.repId, t.plannedStart)]);
+
+export const visitAnswers = sqliteTable('visit_answers', {
+  visitId: text('visit_id').notNull(),
+  formId: text('form_id').notNull(),
+  formVersion: integer('form_version').notNull(),
+  questionId: text('question_id').notNull(),
+  value: text('value').notNull(),
+}, (t) => [primaryKey({ columns: [t.visitId, t.formId, t.questionId] })]);
+
+export const visitPhotos = sqliteTable('visit_photos', {
+  visitId: text('visit_id').notNull(),
+  sha256: text('sha256').notNull(),
+  formId: text('form_id'),
+  questionId: text('question_id'),
+  takenAt: text('taken_at'),
+}, (t) => [primaryKey({ columns: [t.visitId, t.sha256] }), index('visit_photos_sha').on(t.sha256)]);
+
+export const visitPlans = sqliteTable('visit_plans', {
+  dealerId: text('dealer_id').primaryKey().references(() => dealers.id),
+  repId: text('rep_id').notNull().references(() => users.id),
+  frequency: text('frequency', { enum: ['weekly', 'biweekly', 'monthly'] }).notNull(),
+  weekdays: text('weekdays', { mode: 'json' }).$type<number[]>().notNull().default(sql`'[]'`),
+  windowStart: text('window_start'),
+  windowEnd: text('window_end'),
+  durationMin: integer('duration_min').notNull().default(30),
+  visitType: text('visit_type').notNull().default('routine'),
+  updatedBy: text('updated_by'),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [index('visit_plans_rep').on(t.repId)]);
+
+export const tasks = sqliteTable('tasks', {
+  id: text('id').primaryKey(),
+  dealerId: text('dealer_id').notNull().references(() => dealers.id),
+  repId: text('rep_id').notNull().references(() => users.id),
+  title: text('title').notNull(),
+  details: text('details').notNull().default(''),
+  dueDate: text('due_date').notNull(),
+  status: text('status', { enum: ['open', 'done', 'cancelled'] }).notNull().default('open'),
+  ticketId: text('ticket_id'),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+  doneAt: text('done_at'),
+  doneVisitId: text('done_visit_id'),
+}, (t) => [index('tasks_rep_status').on(t.repId, t.status, t.dueDate), index('tasks_dealer').on(t.dealerId)]);
 
 export const tickets = sqliteTable('tickets', {
   id: text('id').primaryKey(),
@@ -284,3 +344,5 @@ export const tickets = sqliteTable('tickets', {
   messageCount: integer('message_count').notNull().default(0),
   updatedAt: text('updated_at').notNull(),
 }, (t) => [index('tickets_dealer_status').on(t.dealerId, t.status)]);
+export * from './schema-photos.ts';
+export * from './schema-forms.ts';

@@ -10,7 +10,7 @@ export type DemoRows = Record<string, Row[]>;
 
 // FK-safe insert order.
 export const TABLE_ORDER = ['organisations', 'regions', 'territories', 'dealers', 'dealer_contacts', 'users', 'user_regions',
-  'rep_assignments', 'products', 'price_lists', 'price_list_items', 'targets', 'contracts', 'certifications'] as const;
+  'rep_assignments', 'products', 'price_lists', 'price_list_items', 'targets', 'contracts', 'certifications', 'visit_plans', 'tasks'] as const;
 
 const REGIONS = [
   { code: 'NORTH', name: 'North', hint: 'weur' },
@@ -218,6 +218,29 @@ export function generateDemo(opts: DemoOptions): DemoRows {
       const exp = r.chance(0.1) ? r.int(1, 30) : r.chance(0.05) ? -r.int(1, 60) : r.int(60, 700);
       out.certifications.push({ id: `crt_${pad(c, 5)}`, dealer_id: d.id, kind: r.pick(['Authorised retailer', 'Colour mixing', 'Safety training', 'Premium partner']), issued_on: addDays(opts.today, exp - 730), expires_on: addDays(opts.today, exp) });
     }
+  }
+
+  // Visit plans: every assigned dealer, more often the higher its tier. The demo rep's dealers
+  // are spread over all seven days so a demo on any day has a route to show.
+  const tierOf = new Map(out.dealers.map((d) => [d.id as string, d.tier as string]));
+  let demoIndex = 0;
+  for (const a of out.rep_assignments) {
+    const tier = tierOf.get(a.dealer_id as string);
+    const isDemoRep = a.rep_id === demoRep;
+    const windowed = r.chance(0.3);
+    const start = r.pick(['08:00', '09:00', '10:00', '13:00']);
+    out.visit_plans.push({
+      dealer_id: a.dealer_id, rep_id: a.rep_id,
+      frequency: isDemoRep ? 'weekly' : tier === 'gold' || tier === 'platinum' ? 'weekly' : tier === 'silver' ? 'biweekly' : 'monthly',
+      weekdays: JSON.stringify(isDemoRep ? [(demoIndex++ % 7) + 1] : [r.int(1, 5)]),
+      window_start: windowed ? start : null, window_end: windowed ? `${String(Number(start.slice(0, 2)) + 4).padStart(2, '0')}:00` : null,
+      duration_min: r.pick([20, 30, 30, 45]), visit_type: 'routine', updated_by: null,
+    });
+  }
+  let taskNo = 0;
+  const TASKS = ['Set up the new display', 'Check the colour-mixing machine', 'Collect the signed contract', 'Count the winter stock', 'Train staff on the new primer'];
+  for (const a of out.rep_assignments.filter((x) => x.rep_id === demoRep).slice(0, 4)) {
+    out.tasks.push({ id: `tsk_${pad(++taskNo, 5)}`, dealer_id: a.dealer_id, rep_id: demoRep, title: TASKS[taskNo % TASKS.length], details: '', due_date: addDays(opts.today, taskNo - 2), status: 'open', ticket_id: null, created_by: 'usr_hq', done_at: null, done_visit_id: null });
   }
   return out;
 }

@@ -4,7 +4,9 @@
 import * as Y from 'yjs';
 import type { Role } from '../db/schema.ts';
 import type { DocId, DocKind } from './id.ts';
-import { body, FIELD_SHAPES, meta, snapshot, type Json } from './schema.ts';
+import { z } from 'zod';
+import { checkRecord } from '../validators/field.ts';
+import { body, FIELD_SHAPES, meta, ORDER_STATUSES, snapshot, TICKET_STATUSES, VISIT_STATUSES, type Json } from './schema.ts';
 
 export type WriterRole = Role | 'server';
 export interface Writer { role: WriterRole; userId: string }
@@ -21,7 +23,7 @@ const FIELD_RULES: Record<DocKind, Record<string, FieldRule>> = {
     statusHistory: { writers: AUTHORS }, approval: { writers: [] }, creditCheck: { writers: [] }, shipments: { writers: [] }, total: { writers: [] },
   },
   visit: {
-    status: { writers: 'owner_rep' }, plannedStart: { writers: 'owner_rep' }, checkIn: { writers: 'owner_rep' }, checkOut: { writers: 'owner_rep' },
+    status: { writers: 'owner_rep' }, plannedStart: { writers: 'owner_rep' }, visitType: { writers: 'owner_rep' }, checkIn: { writers: 'owner_rep' }, checkOut: { writers: 'owner_rep' },
     answers: { writers: 'owner_rep' }, photos: { writers: 'owner_rep' }, tasksDone: { writers: 'owner_rep' }, notes: { writers: 'owner_rep' }, flags: { writers: [] },
   },
   form: { formId: { writers: 'owner_rep' }, formVersion: { writers: 'owner_rep' }, answers: { writers: 'owner_rep', whileStatus: ['draft'] }, status: { writers: 'owner_rep' } },
@@ -47,10 +49,64 @@ const TRANSITIONS: Record<DocKind, Partial<Record<string, Record<string, readonl
   },
 };
 
+// What a value or a map entry must look like, beyond who may write it. A malformed one (a
+// position off the globe, a quantity of -3) is refused like a forbidden change.
+type ValueCheck = (v: Json) => string | null;
+const zodCheck = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string; path: PropertyKey[] }> } } }): ValueCheck => (v) => {
+  const r = schema.safeParse(v);
+  if (r.success) return null;
+  const issue = r.error!.issues[0];
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+};
+const orderLine = z.looseObject({ productId: z.string().min(1).max(64), quantity: z.number().positive('Quantity must be more than 0').max(1_000_000) });
+const answerSet = z.strictObject({ formId: z.string().min(1).max(64), version: z.number().int().min(1), values: z.record(z.string(), z.unknown()), submittedAt: z.string().optional() });
+const photoEntry = z.strictObject({ formId: z.string().max(64).nullable(), questionId: z.string().max(64).nullable(), at: z.string(), lat: z.number().optional(), lng: z.number().optional() });
+const taskDone = z.strictObject({ at: z.string() });
+const VALUE_CHECKS: Partial<Record<DocKind, Record<string, ValueCheck>>> = {
+  order: { status: zodCheck(z.enum(ORDER_STATUSES)) },
+  visit: { status: zodCheck(z.enum(VISIT_STATUSES)), checkIn: zodCheck(checkRecord.nullable()), checkOut: zodCheck(checkRecord.nullable()), plannedStart: zodCheck(z.string().max(40).nullable()) },
+  ticket: { status: zodCheck(z.enum(TICKET_STATUSES)) },
+};
+const ENTRY_CHECKS: Partial<Record<DocKind, Record<string, { key?: RegExp; check: ValueCheck }>>> = {
+  order: { lines: { check: zodCheck(orderLine) } },
+  visit: { answers: { check: zodCheck(answerSet) }, photos: { key: /^[0-9a-f]{64}$/, check: zodCheck(photoEntry) }, tasksDone: { check: zodCheck(taskDone) } },
+};
+
+function valueViolations(kind: DocKind, key: string, a: Json | undefined, b: Json | undefined): Violation[] {
+  const single = VALUE_CHECKS[kind]?.[key];
+  if (single && b !== undefined) { const m = single(b); return m ? [{ path: key, reason: m }] : []; }
+  const entry = ENTRY_CHECKS[kind]?.[key];
+  if (!entry || !b || typeof b !== 'object' || Array.isArray(b)) return [];
+  const before = (a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Record<string, Json>;
+  const out: Violation[] = [];
+  for (const [k, v] of Object.entries(b)) {
+    if (same(before[k], v)) continue;
+    if (entry.key && !entry.key.test(k)) { out.push({ path: `${key}.${k}`, reason: `"${k}" is not a valid key for ${key}` }); continue; }
+    const m = entry.check(v);
+    if (m) out.push({ path: `${key}.${k}`, reason: m });
+  }
+  return out;
+}
+
 const INITIAL_STATUS: Record<DocKind, string> = { order: 'draft', visit: 'planned', form: 'draft', ticket: 'open' };
 
 const allowed = (who: readonly WriterRole[] | 'owner_rep', writer: Writer, id: DocId) =>
   who === 'owner_rep' ? (writer.role === 'field_rep' && writer.userId === id.repId) || writer.role === 'hq_admin' : who.includes(writer.role);
+
+// Whether the writer could have moved a new document from its first status to `target` through
+// its own transitions, one step at a time (a visit done entirely offline arrives as done).
+function reachable(id: DocId, writer: Writer, from: string, target: string): boolean {
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === target) return true;
+    for (const [next, who] of Object.entries(TRANSITIONS[id.kind][at] ?? {})) {
+      if (!seen.has(next) && allowed(who, writer, id)) { seen.add(next); queue.push(next); }
+    }
+  }
+  return false;
+}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -76,9 +132,7 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
     if (!rule) { v.push({ path: key, reason: 'Not a field of this document' }); continue; }
     if (fresh && key === 'status') {
       // A document born offline may arrive already moved on, but only along the writer's own transitions.
-      const initial = INITIAL_STATUS[id.kind];
-      const who = TRANSITIONS[id.kind][initial]?.[String(b)];
-      if (b !== initial && (!who || !allowed(who, writer, id))) v.push({ path: 'status', reason: `A new ${id.kind} cannot start as ${String(b)}` });
+      if (!reachable(id, writer, INITIAL_STATUS[id.kind], String(b))) v.push({ path: 'status', reason: `A new ${id.kind} cannot start as ${String(b)}` });
     } else if (!(fresh && shapes[key] !== 'value')) {
       // (At birth the empty maps, texts and lists are structure, not edits.)
       if (!allowed(rule.writers, writer, id)) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
@@ -93,6 +147,7 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
         if (!who || !allowed(who, writer, id)) v.push({ path: 'status', reason: `A ${writer.role} may not move a ${id.kind} from ${statusBefore} to ${String(b)}` });
       }
     }
+    v.push(...valueViolations(id.kind, key, a, b));
     if (id.kind === 'order' && key === 'lines') {
       const la = (a ?? {}) as Record<string, { unitPrice?: number | null }>;
       const lb = (b ?? {}) as Record<string, { unitPrice?: number | null }>;

@@ -22,7 +22,7 @@ export const body = (doc: Y.Doc, kind: DocKind) => doc.getMap<unknown>(kind);
 // text, or an append-only list.
 export const FIELD_SHAPES: Record<DocKind, Record<string, 'value' | 'map' | 'text' | 'list'>> = {
   order: { status: 'value', lines: 'map', notes: 'text', statusHistory: 'list', approval: 'value', creditCheck: 'value', shipments: 'list', total: 'value' },
-  visit: { status: 'value', plannedStart: 'value', checkIn: 'value', checkOut: 'value', answers: 'map', photos: 'map', tasksDone: 'map', notes: 'text', flags: 'value' },
+  visit: { status: 'value', plannedStart: 'value', visitType: 'value', checkIn: 'value', checkOut: 'value', answers: 'map', photos: 'map', tasksDone: 'map', notes: 'text', flags: 'value' },
   form: { formId: 'value', formVersion: 'value', answers: 'map', status: 'value' },
   ticket: { status: 'value', category: 'value', subject: 'value', messages: 'list', assignedTo: 'value', routedTo: 'value' },
 };
@@ -68,10 +68,26 @@ export const order = {
   notes: (doc: Y.Doc) => body(doc, 'order').get('notes') as Y.Text,
 };
 
+// One form filled in during a visit, kept whole at the version it was filled in.
+export interface AnswerSet { formId: string; version: number; values: Record<string, Json>; submittedAt?: string }
+export interface VisitPhoto { formId: string | null; questionId: string | null; at: string; lat?: number; lng?: number }
+
 export const visit = {
   status: (doc: Y.Doc) => body(doc, 'visit').get('status') as (typeof VISIT_STATUSES)[number] | undefined,
   set(doc: Y.Doc, field: 'status' | 'checkIn' | 'checkOut' | 'plannedStart' | 'flags', value: Json) { body(doc, 'visit').set(field, value); },
-  answers: (doc: Y.Doc) => body(doc, 'visit').get('answers') as Y.Map<Json>,
+  get: (doc: Y.Doc, field: 'checkIn' | 'checkOut' | 'plannedStart' | 'flags') => body(doc, 'visit').get(field) as Json | undefined,
+  checkIn(doc: Y.Doc, record: Json) {
+    doc.transact(() => { body(doc, 'visit').set('checkIn', record); body(doc, 'visit').set('status', 'in_progress'); });
+  },
+  checkOut(doc: Y.Doc, record: Json) {
+    doc.transact(() => { body(doc, 'visit').set('checkOut', record); body(doc, 'visit').set('status', 'done'); });
+  },
+  answers: (doc: Y.Doc) => body(doc, 'visit').get('answers') as Y.Map<AnswerSet>,
+  setAnswers(doc: Y.Doc, set: AnswerSet) { visit.answers(doc).set(set.formId, { ...set, values: { ...set.values } }); },
+  photos: (doc: Y.Doc) => body(doc, 'visit').get('photos') as Y.Map<VisitPhoto>,
+  addPhoto(doc: Y.Doc, sha: string, photo: VisitPhoto) { visit.photos(doc).set(sha, { ...photo }); },
+  tasksDone: (doc: Y.Doc) => body(doc, 'visit').get('tasksDone') as Y.Map<{ at: string }>,
+  markTaskDone(doc: Y.Doc, taskId: string, at = new Date().toISOString()) { visit.tasksDone(doc).set(taskId, { at }); },
   notes: (doc: Y.Doc) => body(doc, 'visit').get('notes') as Y.Text,
 };
 

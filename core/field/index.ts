@@ -1,0 +1,2 @@
+export * from './checkin.ts';
+export * from './schedule.ts';
