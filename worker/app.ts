@@ -15,6 +15,7 @@ import { regionRoutes } from './routes/regions.ts';
 import { fieldRoutes } from './routes/field.ts';
 import { formsRoutes } from './routes/forms.ts';
 import { photosRoutes } from './routes/photos.ts';
+import { MAX_PHOTO_BYTES } from '../core/validators/photos.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncApiRoutes, syncSocketRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
@@ -22,6 +23,8 @@ import type { AppEnv } from './types.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_SYNC_BODY_BYTES = 8 * 1024 * 1024;
+// The photo route refuses over MAX_PHOTO_BYTES itself, with its own message.
+export const MAX_PHOTO_BODY_BYTES = MAX_PHOTO_BYTES + 16 * 1024;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -53,7 +56,8 @@ export function createApp() {
   const small = limit(MAX_BODY_BYTES);
   // A catch-up batch carries up to 100 documents' offline edits.
   const large = limit(MAX_SYNC_BODY_BYTES);
-  api.use('*', (c, next) => (c.req.path === '/api/sync' ? large : small)(c, next));
+  const photo = limit(MAX_PHOTO_BODY_BYTES);
+  api.use('*', (c, next) => (c.req.path === '/api/sync' ? large : c.req.path.startsWith('/api/photos/') ? photo : small)(c, next));
   api.use('*', session());
   api.use('*', csrf());
   api.get('/health', publicRoute({ summary: 'Liveness check' }), (c) => c.json({ ok: true }));

@@ -55,8 +55,10 @@ function startCatchUpOnce() {
   if (catchUpStarted) return;
   catchUpStarted = true;
   void import('../sync/registry.ts').then((m) => m.startBackgroundCatchUp());
+  // Photos taken offline go up whenever the network is back.
+  if (me()?.permissions.includes('photos:upload')) void import('../field/photos.ts').then((m) => m.startPhotoUploads());
 }
 
-export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }];
-export const FIELD_NAV: NavItem[] = [{ href: '/field', label: 'My dealers' }];
+export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }, { href: '/hq/field', label: 'Field' }];
+export const FIELD_NAV: NavItem[] = [{ href: '/field/today', label: 'Today' }, { href: '/field', label: 'My dealers' }];
 export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }];

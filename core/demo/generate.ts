@@ -1,5 +1,6 @@
 // The demo network, generated deterministically: the same seed, cities and date give the
 // same rows, so demos, tests and benchmarks all see one known network.
+import { addDemoForms } from './forms.ts';
 import { DEMO_USERS } from './users.ts';
 import { rng, type Rng } from './random.ts';
 
@@ -10,7 +11,8 @@ export type DemoRows = Record<string, Row[]>;
 
 // FK-safe insert order.
 export const TABLE_ORDER = ['organisations', 'regions', 'territories', 'dealers', 'dealer_contacts', 'users', 'user_regions',
-  'rep_assignments', 'products', 'price_lists', 'price_list_items', 'targets', 'contracts', 'certifications', 'visit_plans', 'tasks'] as const;
+  'rep_assignments', 'products', 'price_lists', 'price_list_items', 'targets', 'contracts', 'certifications', 'visit_plans', 'tasks',
+  'forms', 'form_versions', 'form_assignments'] as const;
 
 const REGIONS = [
   { code: 'NORTH', name: 'North', hint: 'weur' },
@@ -242,6 +244,7 @@ export function generateDemo(opts: DemoOptions): DemoRows {
   for (const a of out.rep_assignments.filter((x) => x.rep_id === demoRep).slice(0, 4)) {
     out.tasks.push({ id: `tsk_${pad(++taskNo, 5)}`, dealer_id: a.dealer_id, rep_id: demoRep, title: TASKS[taskNo % TASKS.length], details: '', due_date: addDays(opts.today, taskNo - 2), status: 'open', ticket_id: null, created_by: 'usr_hq', done_at: null, done_visit_id: null });
   }
+  addDemoForms(out);
   return out;
 }
 

@@ -58,7 +58,7 @@ export const fieldRoutes = new Hono<AppEnv>()
       }];
     });
     return c.json({
-      date, settings, stops, tasks,
+      date, serverTime: new Date().toISOString(), settings, stops, tasks,
       dealers: dealers.map((d) => ({ ...d, segments: JSON.parse(d.segments) as string[] })),
     });
   })
