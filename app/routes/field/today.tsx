@@ -5,7 +5,7 @@ import { hhmm, visitUid } from '../../../core/field/schedule.ts';
 import type { PlanResult } from '../../../core/route/plan.ts';
 import Shell, { FIELD_NAV } from '../../components/Shell.tsx';
 import { loadDay, loadEdits, optimise, planInput, saveEdits, stopsOf, todayIso, type Day, type DayEdits, type DayStop } from '../../field/day.ts';
-import { offlineSince } from '../../lib/api.ts';
+import { get, offlineSince } from '../../lib/api.ts';
 import { me } from '../../lib/session.ts';
 import { currentPosition, type Fix } from '../../field/position.ts';
 
@@ -27,6 +27,12 @@ export default function Today() {
   let addSel!: HTMLSelectElement;
 
   onMount(async () => { setEdits(await loadEdits(date)); });
+  // Everything a visit needs offline is fetched with the day: the dealers' forms and the products.
+  createEffect(on(day, (d) => {
+    if (!d) return;
+    void get('/api/products?pageSize=200').catch(() => undefined);
+    for (const s of d.stops) void get(`/api/forms?dealer=${encodeURIComponent(s.dealerId)}`).catch(() => undefined);
+  }));
 
   const stops = createMemo(() => { const d = day(); return d ? stopsOf(d, edits()) : []; });
   const dealer = (id: string) => day()?.dealers.find((d) => d.id === id);

@@ -18,6 +18,7 @@ import { openDoc, rememberDoc, type OpenDoc } from '../../../sync/registry.ts';
 interface FormItem { id: string; name: string; latestVersion: number; definition: FormDefinition }
 interface Pending { kind: 'checkIn' | 'checkOut'; fix: Fix; v: Verification }
 
+const STATUS_TEXT: Record<string, string> = { planned: 'Planned', in_progress: 'In progress', done: 'Done', missed: 'Missed' };
 const time = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '');
 
 // One visit, as a document on the phone: check-in and check-out with the position, the forms
@@ -105,7 +106,7 @@ export default function VisitPage() {
         <p class="flag" role="note">Your phone's clock is {Math.round(Math.abs(offset()!) / 60_000)} minutes {offset()! > 0 ? 'slow' : 'fast'}. Times are recorded as the phone shows them and corrected on the server.</p>
       </Show>
       <Show when={status()}>
-        <p class="meta">Status: <strong data-testid="visit-status">{label(status()!)}</strong>
+        <p class="meta">Status: <strong data-testid="visit-status">{STATUS_TEXT[status()!] ?? label(status()!)}</strong>
           <Show when={record('checkIn')}> · in at {time(record('checkIn')!.at)}{record('checkIn')!.verified ? ' (verified)' : ` (${record('checkIn')!.distanceM ?? '?'} m away)`}</Show>
           <Show when={record('checkOut')}> · out at {time(record('checkOut')!.at)}</Show>
         </p>
