@@ -42,6 +42,17 @@ export async function loadEdits(date: string): Promise<DayEdits> {
 }
 export const saveEdits = (date: string, edits: DayEdits) => cachePut(editsKey(date), edits);
 
+const startsKey = (date: string) => `day:${date}:starts`;
+export const savePlannedStarts = (date: string, starts: Record<string, number>) => cachePut(startsKey(date), starts);
+
+// When the visit to a dealer was planned to start, as an instant: the phone's local time on that day.
+export async function plannedStart(date: string, dealerId: string): Promise<string | null> {
+  const min = (await cacheGet<Record<string, number>>(startsKey(date)))?.value?.[dealerId];
+  if (min === undefined) return null;
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y, m - 1, d, Math.floor(min / 60), Math.round(min % 60)).toISOString();
+}
+
 export function stopsOf(day: Day, edits: DayEdits): DayStop[] {
   const all = [...day.stops, ...edits.added.filter((a) => !day.stops.some((s) => s.dealerId === a.dealerId))];
   return all.filter((s) => !edits.dropped.includes(s.dealerId));

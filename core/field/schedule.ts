@@ -28,6 +28,9 @@ export function isoWeek(date: string): number {
   return Math.ceil(((d.getTime() - yearStart) / DAY_MS + 1) / 7);
 }
 
+const EPOCH_MONDAY = utc('1970-01-05');
+const weeksSinceEpoch = (date: string) => Math.floor((utc(date) - EPOCH_MONDAY) / (7 * DAY_MS));
+
 export const addDays = (date: string, n: number) => new Date(utc(date) + n * DAY_MS).toISOString().slice(0, 10);
 
 // Spreads plans without preferred days over the working week, and biweekly plans over both weeks.
@@ -42,7 +45,9 @@ export function isDue(plan: VisitPlan, date: string): boolean {
   if (!days.includes(isoWeekday(date))) return false;
   switch (plan.frequency) {
     case 'weekly': return true;
-    case 'biweekly': return isoWeek(date) % 2 === hash(plan.dealerId) % 2;
+    // Weeks counted from a fixed Monday, not ISO week numbers: those restart after week 52 or
+    // 53, which would put two visits in consecutive weeks at the turn of some years.
+    case 'biweekly': return weeksSinceEpoch(date) % 2 === hash(plan.dealerId) % 2;
     // The first of the preferred weekdays in the month.
     case 'monthly': return Number(date.slice(8, 10)) <= 7;
     default: return false;

@@ -4,7 +4,7 @@ import { makeDocId } from '../../../core/docs/id.ts';
 import { hhmm, visitUid } from '../../../core/field/schedule.ts';
 import type { PlanResult } from '../../../core/route/plan.ts';
 import Shell, { FIELD_NAV } from '../../components/Shell.tsx';
-import { loadDay, loadEdits, optimise, planInput, saveEdits, stopsOf, todayIso, type Day, type DayEdits, type DayStop } from '../../field/day.ts';
+import { loadDay, loadEdits, optimise, planInput, savePlannedStarts, saveEdits, stopsOf, todayIso, type Day, type DayEdits, type DayStop } from '../../field/day.ts';
 import { get, offlineSince } from '../../lib/api.ts';
 import { me } from '../../lib/session.ts';
 import { currentPosition, type Fix } from '../../field/position.ts';
@@ -46,7 +46,10 @@ export default function Today() {
     try {
       const now = new Date();
       const input = planInput(d, stops(), here(), date === todayIso() ? now.getHours() * 60 + now.getMinutes() : null);
-      setPlan(input ? await optimise(input) : { stops: [], unassigned: [], totalKm: 0, endMin: 0 });
+      const result = input ? await optimise(input) : { stops: [], unassigned: [], totalKm: 0, endMin: 0 };
+      setPlan(result);
+      // The planned start of each visit, for the lateness check when the rep checks in.
+      void savePlannedStarts(date, Object.fromEntries(result.stops.map((s) => [s.id, s.startMin])));
     } catch (err) {
       setError((err as Error).message);
     } finally {

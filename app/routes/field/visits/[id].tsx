@@ -8,7 +8,7 @@ import type { FormDefinition } from '../../../../core/forms/definition.ts';
 import Shell, { FIELD_NAV } from '../../../components/Shell.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import FormView from '../../../field/FormView.tsx';
-import { clockOffset, loadDay, todayIso, type Day } from '../../../field/day.ts';
+import { clockOffset, loadDay, plannedStart, todayIso, type Day } from '../../../field/day.ts';
 import { currentPosition, type Fix } from '../../../field/position.ts';
 import { get } from '../../../lib/api.ts';
 import { label } from '../../../lib/format.ts';
@@ -48,7 +48,8 @@ export default function VisitPage() {
     // The rep's own visit starts on the rep's phone, offline or not.
     if (visit.status(o.doc) === undefined && id.repId === me()!.user.id) {
       const stop = (await loadDay(date).catch(() => null))?.stops.find((s) => s.dealerId === id!.dealerId);
-      initDoc(o.doc, id, me()!.user.id, { visitType: stop?.visitType ?? 'routine' });
+      const start = await plannedStart(date, id.dealerId);
+      initDoc(o.doc, id, me()!.user.id, { visitType: stop?.visitType ?? 'routine', ...(start ? { plannedStart: start } : {}) });
     }
     await rememberDoc({ id: id.id, kind: 'visit', title: `Visit ${id.dealerId}`, updatedAt: Date.now() });
     setOpen(o);

@@ -1,0 +1,93 @@
+// Pure field logic: which dealers are due on a day, position checks, the clock, and the shape
+// of check-in records the room accepts.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { makeDocId, parseDocId } from '../../core/docs/id.ts';
+import { checkChange } from '../../core/docs/rules.ts';
+import { initDoc, snapshot, visit } from '../../core/docs/schema.ts';
+import { clockIsWrong, DEFAULT_FIELD_SETTINGS, trustedTime, verifyPosition } from '../../core/field/checkin.ts';
+import { isDue, isoWeek, isoWeekday, occurrences, visitDate, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
+import { checkRecord } from '../../core/validators/field.ts';
+
+const plan = (p: Partial<VisitPlan>): VisitPlan => ({ dealerId: 'dlr_1', repId: 'usr_r', frequency: 'weekly', weekdays: [3], windowStart: null, windowEnd: null, durationMin: 30, visitType: 'routine', ...p });
+
+describe('visit schedule', () => {
+  it('knows ISO weekdays and weeks', () => {
+    expect(isoWeekday('2026-11-30')).toBe(1); // a Monday
+    expect(isoWeekday('2026-11-29')).toBe(7);
+    expect(isoWeek('2026-01-01')).toBe(1);
+    expect(isoWeek('2027-01-01')).toBe(53);
+    expect(isoWeek('2026-11-30')).toBe(49);
+  });
+
+  it('plans weekly, every other week and monthly visits on the preferred weekday', () => {
+    const from = '2026-11-01';
+    const to = '2027-01-31';
+    const weekly = occurrences(plan({ frequency: 'weekly' }), from, to);
+    const biweekly = occurrences(plan({ frequency: 'biweekly' }), from, to);
+    const monthly = occurrences(plan({ frequency: 'monthly' }), from, to);
+    expect(weekly).toHaveLength(13);
+    expect(weekly.every((d) => isoWeekday(d) === 3)).toBe(true);
+    expect(biweekly.length).toBeGreaterThanOrEqual(6);
+    expect(biweekly.length).toBeLessThanOrEqual(7);
+    for (let i = 1; i < biweekly.length; i++) expect(Date.parse(biweekly[i]) - Date.parse(biweekly[i - 1])).toBe(14 * 86_400_000);
+    expect(monthly).toEqual(['2026-11-04', '2026-12-02', '2027-01-06']);
+    // Without a preferred day the plan still lands on one working day a week.
+    const free = occurrences(plan({ weekdays: [] }), from, to);
+    expect(new Set(free.map(isoWeekday)).size).toBe(1);
+    expect(isoWeekday(free[0])).toBeLessThanOrEqual(5);
+    expect(isDue(plan({ weekdays: [1, 2, 3, 4, 5, 6, 7] }), '2026-11-29')).toBe(true);
+  });
+
+  it('names one visit per day and reads the day back', () => {
+    expect(visitUid('2026-11-29')).toBe('d20261129');
+    expect(visitDate('d20261129')).toBe('2026-11-29');
+    expect(visitDate('abcdefgh12')).toBeNull();
+  });
+});
+
+describe('check-in', () => {
+  const dealer = { lat: 52.52, lng: 13.405 };
+  it('verifies a position within the radius and with a good fix', () => {
+    expect(verifyPosition({ ...dealer, accuracy: 10 }, dealer, DEFAULT_FIELD_SETTINGS)).toEqual({ distanceM: 0, verified: true, problem: null });
+    const away = verifyPosition({ lat: dealer.lat + 400 / 111_320, lng: dealer.lng, accuracy: 10 }, dealer, DEFAULT_FIELD_SETTINGS);
+    expect(away.problem).toBe('outside_radius');
+    expect(Math.abs(away.distanceM! - 400)).toBeLessThan(3);
+    expect(verifyPosition({ ...dealer, accuracy: 500 }, dealer, DEFAULT_FIELD_SETTINGS).problem).toBe('inaccurate');
+    expect(verifyPosition({ ...dealer, accuracy: 5 }, { lat: null, lng: null }, DEFAULT_FIELD_SETTINGS).problem).toBe('no_dealer_location');
+    expect(verifyPosition({ lat: dealer.lat + 400 / 111_320, lng: dealer.lng, accuracy: 10 }, dealer, { ...DEFAULT_FIELD_SETTINGS, radiusM: 500 }).verified).toBe(true);
+  });
+
+  it('shows a wrong phone clock and corrects times by the last known offset', () => {
+    expect(clockIsWrong(null)).toBe(false);
+    expect(clockIsWrong(60_000)).toBe(false);
+    expect(clockIsWrong(-10 * 60_000)).toBe(true);
+    expect(trustedTime('2026-11-29T10:00:00.000Z', 600_000)).toBe('2026-11-29T10:10:00.000Z');
+    expect(trustedTime('2026-11-29T10:00:00.000Z', null)).toBe('2026-11-29T10:00:00.000Z');
+  });
+
+  it('takes a check-in outside the radius only with a reason, and never a position off the globe', () => {
+    const base = { at: '2026-11-29T10:00:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: null, distanceM: 400 };
+    expect(checkRecord.safeParse({ ...base, verified: true }).success).toBe(true);
+    expect(checkRecord.safeParse({ ...base, verified: false }).success).toBe(false);
+    expect(checkRecord.safeParse({ ...base, verified: false, reason: 'Road closed' }).success).toBe(true);
+    expect(checkRecord.safeParse({ ...base, lat: 95, verified: true }).success).toBe(false);
+    expect(checkRecord.safeParse({ ...base, accuracy: -1, verified: true }).success).toBe(false);
+  });
+
+  it('lets a rep write a whole visit offline, but not another rep\'s, and refuses a bad check-in', () => {
+    const id = parseDocId(makeDocId('visit', { repId: 'usr_a', dealerId: 'dlr_1' }, visitUid('2026-11-29')));
+    const doc = new Y.Doc();
+    const before = snapshot(doc, 'visit');
+    initDoc(doc, id, 'usr_a');
+    visit.checkIn(doc, { at: '2026-11-29T10:00:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    visit.checkOut(doc, { at: '2026-11-29T10:30:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    const after = snapshot(doc, 'visit');
+    expect(checkChange(id, { role: 'field_rep', userId: 'usr_a' }, before, after)).toEqual([]);
+    expect(checkChange(id, { role: 'field_rep', userId: 'usr_b' }, before, after).length).toBeGreaterThan(0);
+    const bad = new Y.Doc();
+    initDoc(bad, id, 'usr_a');
+    visit.checkIn(bad, { at: 'yesterday', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    expect(checkChange(id, { role: 'field_rep', userId: 'usr_a' }, before, snapshot(bad, 'visit')).map((v) => v.path)).toEqual(['checkIn']);
+  });
+});
