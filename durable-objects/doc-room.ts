@@ -5,6 +5,10 @@ import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../core/docs/id.ts';
 import { project, type ProjectionContext } from '../core/docs/projection.ts';
 import { DEFAULT_FIELD_SETTINGS } from '../core/field/checkin.ts';
+import { decideOrder, mayDecide } from '../core/orders/approval.ts';
+import { makeDb } from '../worker/db/client.ts';
+import { loadOrderFacts } from '../worker/orders/facts.ts';
+import { needsDecision, writeDecision, writeVerdict, type Verdict } from './order-decisions.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
 import type { Json } from '../core/docs/schema.ts';
 import type { Env } from '../worker/env.ts';
@@ -202,6 +206,7 @@ export class DocRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (!this.docId || !this.core) return;
     const id = this.docId;
+    if (id.kind === 'order' && needsDecision(this.doc)) await this.decideOrder(id);
     const at = new Date().toISOString();
     const db = this.env.DB;
     let ctx: ProjectionContext | undefined;
@@ -220,6 +225,35 @@ export class DocRoom extends DurableObject<Env> {
       ...updates.map((u) => db.prepare(u.sql).bind(...u.params)),
       db.prepare('update documents set updated_at = ? where id = ?').bind(at, id.id),
     ]);
+  }
+
+  // A copy of the document changed by `fn`, applied back as one server update.
+  private serverChange(fn: (doc: Y.Doc) => void): void {
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+    const sv = Y.encodeStateVector(copy);
+    fn(copy);
+    const { stored } = this.applyClientUpdate(Y.encodeStateAsUpdate(copy, sv), { userId: 'server', role: 'server', access: 'write' });
+    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
+  }
+
+  // Prices every line from D1, checks credit and applies the approval rules. The facts are read
+  // first; the document is re-checked after, since other edits may have arrived meanwhile.
+  private async decideOrder(id: DocId) {
+    const lines = (this.doc.getMap('order').get('lines') as Y.Map<{ productId: unknown; quantity: unknown }> | undefined)?.toJSON() as Record<string, { productId: unknown; quantity: unknown }> | undefined ?? {};
+    const facts = await loadOrderFacts(makeDb(this.env.DB), id.dealerId, id.id, Object.values(lines).map((l) => String(l.productId)));
+    if (!facts || !needsDecision(this.doc)) return;
+    const now = (this.doc.getMap('order').get('lines') as Y.Map<{ productId: unknown; quantity: unknown }>).toJSON() as Record<string, { productId: unknown; quantity: unknown }>;
+    const decision = decideOrder(now, facts);
+    this.serverChange((doc) => writeDecision(doc, decision, new Date().toISOString()));
+  }
+
+  async orderVerdict(docId: string, verdict: Verdict): Promise<{ error: string | null; status: string | null }> {
+    this.bindDocId(docId);
+    let error: string | null = null;
+    this.serverChange((doc) => { error = writeVerdict(doc, verdict, new Date().toISOString(), mayDecide); });
+    if (!error) this.scheduleProjection();
+    return { error, status: (this.doc.getMap('order').get('status') as string | undefined) ?? null };
   }
 
   private async audit(writer: Writer, violations: Violation[]) {

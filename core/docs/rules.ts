@@ -205,8 +205,10 @@ export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations:
       } else if (shape === 'list' && cur instanceof Y.Array) {
         cur.delete(0, cur.length);
         cur.insert(0, (prev ?? []) as Json[]);
-      } else if (prev === undefined) b.delete(f);
-      else b.set(f, prev);
+      } else if (prev === undefined) {
+        // A document is never without a status: one born with a forbidden one starts over.
+        if (f === 'status') b.set(f, INITIAL_STATUS[kind]); else b.delete(f);
+      } else b.set(f, prev);
     }
   }, 'server');
 }

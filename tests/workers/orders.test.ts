@@ -1,0 +1,133 @@
+// The order lifecycle on the server: a submitted order is re-priced from D1 (a price in the
+// document is never charged), credit-checked and approved automatically, by the regional
+// manager or by HQ as the rules say; approvers decide through the room, so every replica sees it.
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DemoRows } from '../../core/demo/generate.ts';
+import { makeDocId, parseDocId } from '../../core/docs/id.ts';
+import { body, initDoc, order } from '../../core/docs/schema.ts';
+import { seedDemo, signIn } from './fixtures.ts';
+
+let rows: DemoRows;
+let dealerId: string;
+let product: { id: string; unitPrice: number };
+beforeAll(async () => {
+  rows = await seedDemo();
+  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  const api = await signIn('dealer@demo.test');
+  const { items } = await (await api('/api/products?pageSize=50')).json<{ items: Array<{ id: string; wholeUnits: boolean; price: { unitPrice: number } | null }> }>();
+  const p = items.find((x) => x.price && x.wholeUnits)!;
+  product = { id: p.id, unitPrice: p.price!.unitPrice };
+});
+
+const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
+const stub = (id: string) => env.DOC_ROOM.get(env.DOC_ROOM.idFromName(id));
+let n = 0;
+
+// A dealer's order written offline and submitted, sent with the catch-up call; then the room's
+// alarm runs the server's decision and the projection.
+async function submit(lines: Array<{ productId: string; quantity: number; unitPrice?: number }>) {
+  const api = await signIn('dealer@demo.test');
+  const id = makeDocId('order', { dealerId }, `lifecycle${String(++n).padStart(4, '0')}`);
+  const doc = new Y.Doc();
+  initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+  lines.forEach((l, i) => order.setLine(doc, `l${i}`, { productId: l.productId, quantity: l.quantity }));
+  order.setStatus(doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
+  const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
+  expect(res.status).toBe(200);
+  await runDurableObjectAlarm(stub(id));
+  await runDurableObjectAlarm(stub(id));
+  return id;
+}
+const state = async (id: string) => ((await stub(id).snapshotJson()) as unknown as { body: unknown }).body as { status: string; total?: number; approval?: { state: string; level?: string; reason?: string; problems?: string[]; comment?: string }; lines: Record<string, { unitPrice?: number }>; statusHistory: Array<{ status: string; role: string }> };
+
+describe('order lifecycle', () => {
+  it('re-prices a small order from the dealer\'s price list and approves it at once', async () => {
+    const id = await submit([{ productId: product.id, quantity: 1 }]);
+    const s = await state(id);
+    expect(s.status).toBe('approved');
+    expect(s.lines.l0.unitPrice).toBe(product.unitPrice);
+    expect(s.total).toBe(product.unitPrice);
+    expect(s.approval?.state).toBe('approved');
+    expect(s.statusHistory.map((h) => h.status)).toEqual(['submitted', 'approved']);
+    expect(await env.DB.prepare('select status, total, approval_state from orders where id = ?').bind(id).first()).toEqual({ status: 'approved', total: product.unitPrice, approval_state: 'approved' });
+  });
+
+  it('never charges a price the document claims, and never keeps an approval a dealer wrote', async () => {
+    const api = await signIn('dealer@demo.test');
+    const id = makeDocId('order', { dealerId }, 'tampered0001');
+    const doc = new Y.Doc();
+    initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+    order.setLine(doc, 'l0', { productId: product.id, quantity: 2, unitPrice: 1 });
+    body(doc, 'order').set('status', 'approved');
+    const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
+    const { results } = await res.json<{ results: Array<{ corrected: boolean }> }>();
+    expect(results[0].corrected).toBe(true);
+    const s = await state(id);
+    expect(s.status).toBe('draft');
+    expect(s.lines.l0?.unitPrice).toBeUndefined();
+    const audited = await env.DB.prepare("select count(*) as n from audit_log where action = 'doc.write_refused' and entity_id = ?").bind(id).first<{ n: number }>();
+    expect(audited!.n).toBeGreaterThan(0);
+  });
+
+  it('sends a larger order to the regional manager, who approves it; the dealer sees each step', async () => {
+    const qty = Math.ceil(150_000 / product.unitPrice);
+    const id = await submit([{ productId: product.id, quantity: qty }]);
+    expect((await state(id)).approval).toMatchObject({ state: 'pending', level: 'regional_manager' });
+    const manager = await signIn('manager@demo.test');
+    const queue = await (await manager('/api/orders/approvals')).json<{ items: Array<{ id: string; total: number }> }>();
+    expect(queue.items.find((o) => o.id === id)?.total).toBe(qty * product.unitPrice);
+    // Rejecting needs a reason; a bad body changes nothing.
+    expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'reject' } })).status).toBe(400);
+    expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'maybe' } })).status).toBe(400);
+    expect((await state(id)).status).toBe('submitted');
+    // A dealer or an analyst cannot decide.
+    expect((await (await signIn('dealer@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
+    expect((await (await signIn('analyst@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
+    const ok = await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve', comment: 'Fine for the season' } });
+    expect(ok.status).toBe(200);
+    const s = await state(id);
+    expect(s.status).toBe('approved');
+    expect(s.approval).toMatchObject({ state: 'approved', comment: 'Fine for the season' });
+    expect(s.statusHistory.map((h) => `${h.status}:${h.role}`)).toEqual(['submitted:dealer_admin', 'approved:regional_manager']);
+    // Decided once: a second verdict is refused.
+    expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'reject', comment: 'no' } })).status).toBe(409);
+  });
+
+  it('holds an order over the credit limit for HQ, which a manager cannot release', async () => {
+    const limit = Number(rows.dealers.find((d) => d.id === dealerId)!.credit_limit);
+    const id = await submit([{ productId: product.id, quantity: Math.ceil((limit + 1) / product.unitPrice) }]);
+    const s = await state(id);
+    expect(s.status).toBe('held');
+    expect(s.approval).toMatchObject({ state: 'held', level: 'hq_admin' });
+    expect(s.approval?.reason).toMatch(/credit limit/);
+    const manager = await signIn('manager@demo.test');
+    expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(409);
+    const hq = await signIn('hq@demo.test');
+    expect((await (await hq('/api/orders/approvals')).json<{ items: Array<{ id: string }> }>()).items.map((o) => o.id)).toContain(id);
+    expect((await hq(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'reject', comment: 'Settle the open invoices first' } })).status).toBe(200);
+    expect((await state(id)).status).toBe('rejected');
+  });
+
+  it('sends back an order with an unknown product or a fractional quantity of a whole unit, naming the line', async () => {
+    const id = await submit([{ productId: 'prd_nope', quantity: 1 }, { productId: product.id, quantity: 1.5 }]);
+    const s = await state(id);
+    expect(s.status).toBe('draft');
+    expect(s.approval?.state).toBe('returned');
+    expect(s.approval?.problems?.join(' ')).toMatch(/no such product/);
+    expect(s.approval?.problems?.join(' ')).toMatch(/whole units/);
+    expect(s.total).toBeUndefined();
+  });
+
+  it('lets HQ set the approval rules, refusing limits that contradict each other', async () => {
+    const hq = await signIn('hq@demo.test');
+    expect((await hq('/api/orders/approval-rules', { method: 'PUT', json: { autoApproveMax: 500, managerMax: 100 } })).status).toBe(400);
+    expect(await (await hq('/api/orders/approval-rules')).json()).toEqual({ autoApproveMax: 100_000, managerMax: 500_000 });
+    expect((await (await signIn('manager@demo.test'))('/api/orders/approval-rules', { method: 'PUT', json: { autoApproveMax: 0, managerMax: 0 } })).status).toBe(403);
+    expect((await hq('/api/orders/approval-rules', { method: 'PUT', json: { autoApproveMax: 0, managerMax: 100 } })).status).toBe(200);
+    const id = await submit([{ productId: product.id, quantity: 1 }]);
+    expect((await state(id)).approval).toMatchObject({ state: 'pending' });
+    await hq('/api/orders/approval-rules', { method: 'PUT', json: { autoApproveMax: 100_000, managerMax: 500_000 } });
+  });
+});

@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { DEFAULT_APPROVAL_RULES, type OrderFacts, type PriceFact } from '../../core/orders/approval.ts';
+import type { Db } from '../db/client.ts';
+import { priceSubquery } from './pricing.ts';
+
+// Everything the server needs from D1 to decide a submitted order: the dealer's price for each
+// product named, its credit limit and what it already owes, and its organisation's rules.
+export async function loadOrderFacts(db: Db, dealerId: string, orderId: string, productIds: string[]): Promise<OrderFacts | null> {
+  const dealer = (await db.all<{ id: string; tier: string; regionId: string | null; creditLimit: number; orgId: string }>(sql`
+    select id, tier, region_id as regionId, credit_limit as creditLimit, org_id as orgId from dealers where id = ${dealerId}`))[0];
+  if (!dealer) return null;
+  const today = new Date().toISOString().slice(0, 10);
+  const prices = new Map<string, PriceFact>();
+  const ids = [...new Set(productIds.filter((p) => typeof p === 'string'))];
+  // D1 binds at most 100 parameters per query.
+  for (let i = 0; i < ids.length; i += 80) {
+    const rows = await db.all<{ id: string; name: string; wholeUnits: number; price: number | null }>(sql`
+      select p.id, p.name, p.whole_units as wholeUnits, ${priceSubquery(dealer, today, 'pli.unit_price')} as price
+      from products p where p.org_id = ${dealer.orgId} and p.status = 'active' and p.id in ${ids.slice(i, i + 80)}`);
+    for (const r of rows) prices.set(r.id, { name: r.name, wholeUnits: !!r.wholeUnits, unitPrice: r.price });
+  }
+  const [exposure, rules] = await Promise.all([
+    db.all<{ n: number | null }>(sql`select sum(total) as n from orders where dealer_id = ${dealerId} and id != ${orderId} and status in ('approved', 'shipped')`),
+    db.all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${dealer.orgId}`),
+  ]);
+  return { prices, creditLimit: dealer.creditLimit, exposure: exposure[0]?.n ?? 0, rules: rules[0] ?? DEFAULT_APPROVAL_RULES };
+}

@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { DocIdError, parseDocId } from '../../core/docs/id.ts';
+import { DEFAULT_APPROVAL_RULES } from '../../core/orders/approval.ts';
+import { approvalRulesBody, verdictBody } from '../../core/validators/orders.ts';
+import { audit } from '../audit.ts';
+import { dealerScopeSql } from '../db/scope.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { readJson } from '../http/input.ts';
+import { requires } from '../middleware/access.ts';
+import { docTarget, roomFor } from '../sync/access.ts';
+import type { AppEnv } from '../types.ts';
+
+export const orderRoutes = new Hono<AppEnv>()
+  // The approver's queue: orders waiting at the caller's level, in the caller's scope.
+  .get('/orders/approvals', requires('orders:approve', { summary: 'Orders waiting for the caller\'s approval' }), async (c) => {
+    const user = c.get('user')!;
+    const level = user.role === 'hq_admin' ? sql`` : sql`and o.approval_level = 'regional_manager'`;
+    const rows = await c.get('db').all(sql`
+      select o.id, o.dealer_id as dealerId, d.name as dealerName, o.status, o.total, o.line_count as lineCount, o.submitted_at as submittedAt,
+        o.approval_state as approvalState, o.approval_level as approvalLevel
+      from orders o join dealers d on d.id = o.dealer_id
+      where o.approval_state in ('pending', 'held') and ${dealerScopeSql(c.get('scope')!)} ${level}
+      order by o.submitted_at, o.id limit 500`);
+    return c.json({ items: rows });
+  })
+  .post('/orders/:id/decision', requires('orders:approve', { summary: 'Approve or reject an order waiting for the caller', body: verdictBody }), async (c) => {
+    let id;
+    try { id = parseDocId(c.req.param('id')); } catch (err) { if (err instanceof DocIdError) throw notFound('Order'); throw err; }
+    if (id.kind !== 'order') throw notFound('Order');
+    const body = await readJson(c, verdictBody);
+    const { access, hint } = await docTarget(c, id);
+    if (!access) {
+      await audit(c, { action: 'order.decide', entityType: 'order', entityId: id.id, outcome: 'denied' });
+      throw notFound('Order');
+    }
+    const user = c.get('user')!;
+    const res = await roomFor(c, id.id, hint).orderVerdict(id.id, { decision: body.decision, comment: body.comment, by: user.id, byName: user.name, role: user.role });
+    if (res.error) throw new ApiError(409, 'not_waiting', res.error);
+    await audit(c, { action: `order.${body.decision}`, entityType: 'order', entityId: id.id, outcome: 'ok', detail: { comment: body.comment } });
+    return c.json({ id: id.id, status: res.status });
+  })
+  .get('/orders/approval-rules', requires('orders:approve', { summary: 'The approval rules for orders' }), async (c) => {
+    const rows = await c.get('db').all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${c.get('user')!.orgId}`);
+    return c.json(rows[0] ?? DEFAULT_APPROVAL_RULES);
+  })
+  .put('/orders/approval-rules', requires('orders:rules', { summary: 'Set the approval rules for orders', body: approvalRulesBody }), async (c) => {
+    const body = await readJson(c, approvalRulesBody);
+    const user = c.get('user')!;
+    await c.get('db').run(sql`insert into approval_rules (org_id, auto_approve_max, manager_max, updated_by, updated_at) values (${user.orgId}, ${body.autoApproveMax}, ${body.managerMax}, ${user.id}, ${new Date().toISOString()})
+      on conflict (org_id) do update set auto_approve_max = excluded.auto_approve_max, manager_max = excluded.manager_max, updated_by = excluded.updated_by, updated_at = excluded.updated_at`);
+    await audit(c, { action: 'order.rules', entityType: 'organisation', entityId: user.orgId, outcome: 'ok', detail: body });
+    return c.json(body);
+  });
