@@ -14,6 +14,7 @@ import { productRoutes } from './routes/products.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { fieldRoutes } from './routes/field.ts';
 import { formsRoutes } from './routes/forms.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { photosRoutes } from './routes/photos.ts';
 import { MAX_PHOTO_BYTES } from '../core/validators/photos.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -71,6 +72,7 @@ export function createApp() {
   api.route('/', syncApiRoutes);
   api.route('/', formsRoutes);
   api.route('/', fieldRoutes);
+  api.route('/', orderRoutes);
   api.route('/', photosRoutes);
   api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
   app.route('/api', api);

@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'forms:read',       // the forms a visit needs
   'photos:upload',
   'photos:read',
+  'orders:approve',   // decide orders waiting for approval at one's level
+  'orders:rules',     // set the approval rules
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,7 +33,7 @@ export interface RoleRule { scope: ScopeKind; permissions: readonly Permission[]
 
 export const ROLE_TABLE: Record<Role, RoleRule> = {
   hq_admin: { scope: 'all', permissions: PERMISSIONS, readOnly: false },
-  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
+  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read', 'orders:approve'], readOnly: false },
   analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read'], readOnly: true },
   field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
   dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read'], readOnly: false },

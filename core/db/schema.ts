@@ -257,7 +257,17 @@ export const orders = sqliteTable('orders', {
   total: integer('total'),
   submittedAt: text('submitted_at'),
   updatedAt: text('updated_at').notNull(),
-}, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt)]);
+  approvalState: text('approval_state'),
+  approvalLevel: text('approval_level'),
+}, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt), index('orders_approval').on(t.approvalState, t.approvalLevel)]);
+
+export const approvalRules = sqliteTable('approval_rules', {
+  orgId: text('org_id').primaryKey().references(() => organisations.id),
+  autoApproveMax: integer('auto_approve_max').notNull().default(100_000),
+  managerMax: integer('manager_max').notNull().default(500_000),
+  updatedBy: text('updated_by'),
+  updatedAt: text('updated_at').notNull().default(now),
+});
 
 export const orderLines = sqliteTable('order_lines', {
   orderId: text('order_id').notNull(),
