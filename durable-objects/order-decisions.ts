@@ -47,20 +47,20 @@ export function writeDecision(doc: Y.Doc, d: Decision, at: string): void {
       b.set('approval', { state: 'held', level: o.level, reason: o.reason, at, forSubmission });
       setStatus(doc, 'held', 'server', 'server', at, o.reason);
     } else {
-      b.set('approval', { state: 'pending', level: o.level, at, forSubmission });
+      b.set('approval', { state: 'pending', level: o.level, ...(o.approverDealerId ? { approverDealerId: o.approverDealerId } : {}), at, forSubmission });
     }
   }, 'server');
 }
 
-export interface Verdict { decision: 'approve' | 'reject'; comment: string; by: string; byName: string; role: string }
+export interface Verdict { decision: 'approve' | 'reject'; comment: string; by: string; byName: string; role: string; dealerId: string | null }
 
 // An approver's verdict on an order waiting for them; null when it is not theirs to decide.
-export function writeVerdict(doc: Y.Doc, v: Verdict, at: string, mayDecide: (role: string, level: ApprovalLevel) => boolean): string | null {
+export function writeVerdict(doc: Y.Doc, v: Verdict, at: string, mayDecide: (who: { role: string; dealerId: string | null }, level: ApprovalLevel, approverDealerId?: string | null) => boolean): string | null {
   const b = body(doc, 'order');
-  const approval = b.get('approval') as { state?: string; level?: ApprovalLevel; forSubmission?: number } | undefined;
+  const approval = b.get('approval') as { state?: string; level?: ApprovalLevel; approverDealerId?: string; forSubmission?: number } | undefined;
   const status = b.get('status');
   if (!approval || !(approval.state === 'pending' || approval.state === 'held') || !(status === 'submitted' || status === 'held')) return 'This order is not waiting for a decision.';
-  if (!approval.level || !mayDecide(v.role, approval.level)) return 'This order needs a decision from someone else.';
+  if (!approval.level || !mayDecide({ role: v.role, dealerId: v.dealerId }, approval.level, approval.approverDealerId)) return 'This order needs a decision from someone else.';
   doc.transact(() => {
     const state = v.decision === 'approve' ? 'approved' : 'rejected';
     b.set('approval', { ...approval, state, by: v.by, byName: v.byName, role: v.role, comment: v.comment, at });

@@ -16,13 +16,15 @@ export interface OrderFacts {
   // Cents already committed: the dealer's other approved or shipped orders.
   exposure: number;
   rules: ApprovalRules;
+  // The parent that takes this dealer's orders itself, if it does.
+  networkApprover?: string | null;
 }
 
-export type ApprovalLevel = 'regional_manager' | 'hq_admin';
+export type ApprovalLevel = 'regional_manager' | 'hq_admin' | 'network';
 export type Decision =
   | { kind: 'returned'; problems: string[] }
   | { kind: 'priced'; prices: Record<string, number>; total: number; credit: { limit: number; exposure: number; total: number; ok: boolean };
-      outcome: { status: 'approved'; by: 'auto' } | { status: 'held'; reason: string; level: ApprovalLevel } | { status: 'submitted'; level: ApprovalLevel } };
+      outcome: { status: 'approved'; by: 'auto' } | { status: 'held'; reason: string; level: ApprovalLevel } | { status: 'submitted'; level: ApprovalLevel; approverDealerId?: string } };
 
 export interface LineIn { productId: unknown; quantity: unknown }
 
@@ -43,6 +45,8 @@ export function decideOrder(lines: Record<string, LineIn>, facts: OrderFacts): D
     total += Math.round(fact.unitPrice * q);
   }
   if (problems.length) return { kind: 'returned', problems };
+  // An order for a network that runs its own: its parent approves it, whatever the amount.
+  if (facts.networkApprover) return { kind: 'priced', prices, total, credit: { limit: facts.creditLimit, exposure: facts.exposure, total, ok: true }, outcome: { status: 'submitted', level: 'network', approverDealerId: facts.networkApprover } };
   const ok = facts.exposure + total <= facts.creditLimit;
   const credit = { limit: facts.creditLimit, exposure: facts.exposure, total, ok };
   const level: ApprovalLevel = total > facts.rules.managerMax ? 'hq_admin' : 'regional_manager';
@@ -51,5 +55,8 @@ export function decideOrder(lines: Record<string, LineIn>, facts: OrderFacts): D
   return { kind: 'priced', prices, total, credit, outcome: { status: 'submitted', level } };
 }
 
-// Who may decide an order waiting at a level: HQ decides anything, a manager their level.
-export const mayDecide = (role: string, level: ApprovalLevel) => role === 'hq_admin' || (role === 'regional_manager' && level === 'regional_manager');
+// Who may decide an order waiting at a level: HQ decides anything, a manager their level, and a
+// network's parent the orders of its network.
+export const mayDecide = (who: { role: string; dealerId?: string | null }, level: ApprovalLevel, approverDealerId?: string | null) =>
+  who.role === 'hq_admin' || (who.role === 'regional_manager' && level === 'regional_manager')
+  || (who.role === 'dealer_admin' && level === 'network' && !!who.dealerId && who.dealerId === approverDealerId);

@@ -82,8 +82,9 @@ describe('order lifecycle', () => {
     expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'reject' } })).status).toBe(400);
     expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'maybe' } })).status).toBe(400);
     expect((await state(id)).status).toBe('submitted');
-    // A dealer or an analyst cannot decide.
-    expect((await (await signIn('dealer@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
+    // The dealer itself, its staff or an analyst cannot decide.
+    expect((await (await signIn('dealer@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(409);
+    expect((await (await signIn('staff@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
     expect((await (await signIn('analyst@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
     const ok = await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve', comment: 'Fine for the season' } });
     expect(ok.status).toBe(200);
@@ -118,6 +119,27 @@ describe('order lifecycle', () => {
     expect(s.approval?.problems?.join(' ')).toMatch(/no such product/);
     expect(s.approval?.problems?.join(' ')).toMatch(/whole units/);
     expect(s.total).toBeUndefined();
+  });
+
+  it('sends a sub-dealer\'s order to the dealer above it, which approves it for its network', async () => {
+    const sub = rows.dealers.find((d) => d.parent_id === dealerId && d.type === 'sub_dealer')!;
+    const api = await signIn('dealer@demo.test');
+    const id = makeDocId('order', { dealerId: String(sub.id) }, 'network00001');
+    const doc = new Y.Doc();
+    initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+    order.setLine(doc, 'l0', { productId: product.id, quantity: 3 });
+    order.setStatus(doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
+    await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
+    await runDurableObjectAlarm(stub(id));
+    await runDurableObjectAlarm(stub(id));
+    expect((await state(id)).approval).toMatchObject({ state: 'pending', level: 'network', approverDealerId: dealerId });
+    const queue = await (await api('/api/orders/approvals')).json<{ items: Array<{ id: string }> }>();
+    expect(queue.items.map((o) => o.id)).toContain(id);
+    // Not the brand's manager's to decide, and not the sub-dealer's staff's.
+    expect((await (await signIn('manager@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(409);
+    expect((await (await signIn('staff@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
+    expect((await api(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve', comment: 'From our stock' } })).status).toBe(200);
+    expect((await state(id)).status).toBe('approved');
   });
 
   it('lets HQ set the approval rules, refusing limits that contradict each other', async () => {

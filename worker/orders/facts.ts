@@ -6,8 +6,10 @@ import { priceSubquery } from './pricing.ts';
 // Everything the server needs from D1 to decide a submitted order: the dealer's price for each
 // product named, its credit limit and what it already owes, and its organisation's rules.
 export async function loadOrderFacts(db: Db, dealerId: string, orderId: string, productIds: string[]): Promise<OrderFacts | null> {
-  const dealer = (await db.all<{ id: string; tier: string; regionId: string | null; creditLimit: number; orgId: string }>(sql`
-    select id, tier, region_id as regionId, credit_limit as creditLimit, org_id as orgId from dealers where id = ${dealerId}`))[0];
+  const dealer = (await db.all<{ id: string; tier: string; regionId: string | null; creditLimit: number; orgId: string; networkApprover: string | null }>(sql`
+    select d.id, d.tier, d.region_id as regionId, d.credit_limit as creditLimit, d.org_id as orgId,
+      (select p.id from dealers p where p.id = d.parent_id and p.handles_network_orders = 1 and p.status = 'active') as networkApprover
+    from dealers d where d.id = ${dealerId}`))[0];
   if (!dealer) return null;
   const today = new Date().toISOString().slice(0, 10);
   const prices = new Map<string, PriceFact>();
@@ -23,5 +25,5 @@ export async function loadOrderFacts(db: Db, dealerId: string, orderId: string, 
     db.all<{ n: number | null }>(sql`select sum(total) as n from orders where dealer_id = ${dealerId} and id != ${orderId} and status in ('approved', 'shipped')`),
     db.all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${dealer.orgId}`),
   ]);
-  return { prices, creditLimit: dealer.creditLimit, exposure: exposure[0]?.n ?? 0, rules: rules[0] ?? DEFAULT_APPROVAL_RULES };
+  return { prices, creditLimit: dealer.creditLimit, exposure: exposure[0]?.n ?? 0, rules: rules[0] ?? DEFAULT_APPROVAL_RULES, networkApprover: dealer.networkApprover };
 }

@@ -15,7 +15,9 @@ export const orderRoutes = new Hono<AppEnv>()
   // The approver's queue: orders waiting at the caller's level, in the caller's scope.
   .get('/orders/approvals', requires('orders:approve', { summary: 'Orders waiting for the caller\'s approval' }), async (c) => {
     const user = c.get('user')!;
-    const level = user.role === 'hq_admin' ? sql`` : sql`and o.approval_level = 'regional_manager'`;
+    const level = user.role === 'hq_admin' ? sql``
+      : user.role === 'dealer_admin' ? sql`and o.approval_level = 'network' and o.approver_dealer_id = ${user.dealerId ?? ''}`
+      : sql`and o.approval_level = 'regional_manager'`;
     const rows = await c.get('db').all(sql`
       select o.id, o.dealer_id as dealerId, d.name as dealerName, o.status, o.total, o.line_count as lineCount, o.submitted_at as submittedAt,
         o.approval_state as approvalState, o.approval_level as approvalLevel
@@ -35,7 +37,7 @@ export const orderRoutes = new Hono<AppEnv>()
       throw notFound('Order');
     }
     const user = c.get('user')!;
-    const res = await roomFor(c, id.id, hint).orderVerdict(id.id, { decision: body.decision, comment: body.comment, by: user.id, byName: user.name, role: user.role });
+    const res = await roomFor(c, id.id, hint).orderVerdict(id.id, { decision: body.decision, comment: body.comment, by: user.id, byName: user.name, role: user.role, dealerId: user.dealerId });
     if (res.error) throw new ApiError(409, 'not_waiting', res.error);
     await audit(c, { action: `order.${body.decision}`, entityType: 'order', entityId: id.id, outcome: 'ok', detail: { comment: body.comment } });
     return c.json({ id: id.id, status: res.status });
