@@ -36,7 +36,7 @@ export const ROLE_TABLE: Record<Role, RoleRule> = {
   regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read', 'orders:approve'], readOnly: false },
   analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read'], readOnly: true },
   field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
-  dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read'], readOnly: false },
+  dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read', 'orders:approve'], readOnly: false },
   dealer_staff: { scope: 'dealer', permissions: ['session', 'dealers:read', 'products:read', 'regions:read'], readOnly: false },
   supplier: { scope: 'none', permissions: ['session'], readOnly: false },
 };

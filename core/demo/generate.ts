@@ -163,6 +163,8 @@ export function generateDemo(opts: DemoOptions): DemoRows {
   const demoDealer = out.dealers.find((d) => d.type === 'dealer' && d.status === 'active' && dealerRegion.get(d.id as string) === 'NORTH' && (subCount.get(d.id as string) ?? 0) >= 2)
     ?? out.dealers.find((d) => d.type === 'dealer')!;
   demoDealer.status = 'active';
+  // The demo dealer runs its own sub-dealers' orders (multi-tier); everyone else orders from the brand.
+  for (const d of out.dealers) d.handles_network_orders = d.id === demoDealer.id ? 1 : 0;
   const a = out.rep_assignments.find((x) => x.dealer_id === demoDealer.id)!;
   if (a.rep_id !== demoRep) {
     const mine = out.rep_assignments.filter((x) => x.rep_id === demoRep);

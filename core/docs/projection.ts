@@ -34,7 +34,7 @@ export function project(id: DocId, body: Record<string, Json>, meta: Record<stri
             quantity: lines.reduce((n, [, l]) => n + (num(l.quantity) ?? 0), 0),
             total: priced && lines.length ? lines.reduce((n, [, l]) => n + Math.round((num(l.unitPrice) ?? 0) * (num(l.quantity) ?? 0)), 0) : null,
             submitted_at: str(history.find((h) => h.status === 'submitted')?.at), updated_at: at,
-            approval_state: str(obj(body.approval)?.state), approval_level: str(obj(body.approval)?.level),
+            approval_state: str(obj(body.approval)?.state), approval_level: str(obj(body.approval)?.level), approver_dealer_id: str(obj(body.approval)?.approverDealerId),
           } },
           ...lines.map(([lineId, l]) => ({ table: 'order_lines', row: { order_id: id.id, line_id: lineId, product_id: String(l.productId), quantity: num(l.quantity) ?? 0, unit_price: num(l.unitPrice) } })),
         ],
