@@ -59,6 +59,6 @@ function startCatchUpOnce() {
   if (me()?.permissions.includes('photos:upload')) void import('../field/photos.ts').then((m) => m.startPhotoUploads());
 }
 
-export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }, { href: '/hq/field', label: 'Field' }];
+export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }, { href: '/hq/field', label: 'Field' }, { href: '/hq/approvals', label: 'Approvals' }];
 export const FIELD_NAV: NavItem[] = [{ href: '/field/today', label: 'Today' }, { href: '/field', label: 'My dealers' }];
-export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }];
+export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }, { href: '/portal/approvals', label: 'Network orders' }];

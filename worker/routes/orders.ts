@@ -23,8 +23,14 @@ export const orderRoutes = new Hono<AppEnv>()
         o.approval_state as approvalState, o.approval_level as approvalLevel
       from orders o join dealers d on d.id = o.dealer_id
       where o.approval_state in ('pending', 'held') and ${dealerScopeSql(c.get('scope')!)} ${level}
-      order by o.submitted_at, o.id limit 500`);
-    return c.json({ items: rows });
+      order by o.submitted_at, o.id limit 500`) as Array<Record<string, unknown> & { id: string }>;
+    // The lines, so an approver sees what is ordered without opening the document.
+    const lines: Array<{ orderId: string; productId: string; name: string; quantity: number; unitPrice: number | null }> = [];
+    for (let i = 0; i < rows.length; i += 90) {
+      lines.push(...await c.get('db').all<(typeof lines)[number]>(sql`select l.order_id as orderId, l.product_id as productId, coalesce(p.name, l.product_id) as name, l.quantity, l.unit_price as unitPrice
+        from order_lines l left join products p on p.id = l.product_id where l.order_id in ${rows.slice(i, i + 90).map((r) => r.id)} order by l.line_id`));
+    }
+    return c.json({ items: rows.map((r) => ({ ...r, lines: lines.filter((l) => l.orderId === r.id) })) });
   })
   .post('/orders/:id/decision', requires('orders:approve', { summary: 'Approve or reject an order waiting for the caller', body: verdictBody }), async (c) => {
     let id;

@@ -1,8 +1,9 @@
 import { useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import { parseDocId } from '../../../../core/docs/id.ts';
+import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { initDoc, order, type OrderLine } from '../../../../core/docs/schema.ts';
 import Shell, { PORTAL_NAV } from '../../../components/Shell.tsx';
+import OrderProgress from '../../../components/OrderProgress.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import { get } from '../../../lib/api.ts';
 import { label, money } from '../../../lib/format.ts';
@@ -44,6 +45,22 @@ export default function OrderPage() {
   const priceOf = (id: string) => products()?.items.find((p) => p.id === id)?.price ?? null;
   const editable = () => status() === 'draft';
 
+  // One tap: a new draft with the same products and quantities (prices are the server's again).
+  const orderAgain = async () => {
+    const d = doc();
+    if (!d) return;
+    const dealerId = parseDocId(params.id).dealerId;
+    const id = makeDocId('order', { dealerId }, newUid());
+    // Listed first, so that the edits below count as waiting to send if there is no network.
+    await rememberDoc({ id, kind: 'order', title: `Order ${id.split('.')[2].slice(0, 6)}`, updatedAt: Date.now() });
+    const next = openDoc(id);
+    await next.ready;
+    initDoc(next.doc, parseDocId(id), me()!.user.id);
+    for (const [, line] of order.lines(d).entries()) order.setLine(next.doc, `${me()!.user.id}-${newUid().slice(0, 10)}`, { productId: line.productId, quantity: line.quantity });
+    next.close();
+    window.location.assign(`/portal/orders/${id}`);
+  };
+
   const addLine = (e: SubmitEvent) => {
     e.preventDefault();
     const d = doc();
@@ -67,6 +84,8 @@ export default function OrderPage() {
       </Show>
       <Show when={status()}>
         <p class="meta">Status: <strong data-testid="order-status">{label(status()!)}</strong></p>
+        <OrderProgress doc={doc()!} version={version()} state={open()!.state()} />
+        <Show when={status() !== 'draft'}><button type="button" onClick={orderAgain}>Order again</button></Show>
         <table>
           <caption class="sr-only">Order lines</caption>
           <thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Price</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
