@@ -1,6 +1,6 @@
-import { A, useParams } from '@solidjs/router';
+import { A, useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import { parseDocId, type DocId } from '../../../../core/docs/id.ts';
+import { makeDocId, newUid, parseDocId, type DocId } from '../../../../core/docs/id.ts';
 import { initDoc, visit, type AnswerSet, type Json } from '../../../../core/docs/schema.ts';
 import { clockIsWrong, PROBLEM_TEXT, verifyPosition, type Verification } from '../../../../core/field/checkin.ts';
 import { visitDate } from '../../../../core/field/schedule.ts';
@@ -26,6 +26,7 @@ const time = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocale
 // server when there is a network.
 export default function VisitPage() {
   const params = useParams<{ id: string }>();
+  const navigate = useNavigate();
   const [open, setOpen] = createSignal<OpenDoc | null>(null);
   const [version, setVersion] = createSignal(0);
   const [error, setError] = createSignal('');
@@ -94,6 +95,13 @@ export default function VisitPage() {
     write(p.kind, p.fix, p.v, reason);
   };
 
+  // An order taken during the visit is the dealer's order document, written by the rep.
+  const orderForDealer = async () => {
+    const orderId = makeDocId('order', { dealerId: id!.dealerId }, newUid());
+    await rememberDoc({ id: orderId, kind: 'order', title: `Order for ${dealer()?.name ?? id!.dealerId}`, updatedAt: Date.now() });
+    navigate(`/portal/orders/${orderId}?new=1`);
+  };
+
   const answersOf = (formId: string) => { const d = doc(); return d ? (visit.answers(d).get(formId) as AnswerSet | undefined) : undefined; };
 
   return (
@@ -145,6 +153,9 @@ export default function VisitPage() {
             <textarea rows="3" value={(() => { const d = doc(); return d ? visit.notes(d).toString() : ''; })()} disabled={status() === 'done'}
               onChange={(e) => { const t = visit.notes(doc()!); doc()!.transact(() => { t.delete(0, t.length); t.insert(0, e.currentTarget.value); }); }} />
           </label>
+          <Show when={status() === 'in_progress'}>
+            <button type="button" onClick={orderForDealer}>New order for this dealer</button>
+          </Show>
           <Show when={status() === 'in_progress' && !pending()}>
             <button type="button" class="primary" disabled={busy()} onClick={() => measure('checkOut')}>Check out</button>
           </Show>

@@ -2,7 +2,7 @@ import { useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { initDoc, order, type OrderLine } from '../../../../core/docs/schema.ts';
-import Shell, { PORTAL_NAV } from '../../../components/Shell.tsx';
+import Shell, { FIELD_NAV, PORTAL_NAV } from '../../../components/Shell.tsx';
 import OrderProgress from '../../../components/OrderProgress.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import { get } from '../../../lib/api.ts';
@@ -17,7 +17,9 @@ interface Product { id: string; sku: string; name: string; unit: string; wholeUn
 export default function OrderPage() {
   const params = useParams<{ id: string }>();
   const [search] = useSearchParams<{ new?: string }>();
-  const [products] = createResource(() => get<{ items: Product[] }>('/api/products?pageSize=200'));
+  // The dealer's own prices; a rep ordering on a dealer's behalf sees that dealer's.
+  const dealerOf = () => { try { return parseDocId(params.id).dealerId; } catch { return ''; } };
+  const [products] = createResource(() => get<{ items: Product[] }>(`/api/products?pageSize=200${me()?.user.role === 'field_rep' ? `&dealer=${encodeURIComponent(dealerOf())}` : ''}`));
   const [version, setVersion] = createSignal(0);
   const [open, setOpen] = createSignal<OpenDoc | null>(null);
   const [error, setError] = createSignal('');
@@ -75,7 +77,7 @@ export default function OrderPage() {
   };
 
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff']} nav={PORTAL_NAV}>
+    <Shell roles={['dealer_admin', 'dealer_staff', 'field_rep']} nav={me()?.user.role === 'field_rep' ? FIELD_NAV : PORTAL_NAV}>
       <h1>Order</h1>
       <Show when={error()}><p role="alert">{error()}</p></Show>
       <Show when={open()}>{(o) => <SyncBadge state={o().state()} />}</Show>
