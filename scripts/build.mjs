@@ -20,9 +20,11 @@ await writeFile(`${client}/index.html`, await res.text());
 
 // The Background Sync handler, bundled on its own for the service worker (a classic script).
 await build({ entryPoints: [`${root}app/sw/background-sync.ts`], bundle: true, format: 'iife', minify: true, target: 'es2022', outfile: `${client}/sw-background-sync.js`, logLevel: 'warning' });
+// Web Push: shows the Worker's notifications and opens their page when tapped.
+await build({ entryPoints: [`${root}app/sw/push.ts`], bundle: true, format: 'iife', minify: true, target: 'es2022', outfile: `${client}/sw-push.js`, logLevel: 'warning' });
 
 const { count, size, warnings } = await generateSW({
-  importScripts: ['/sw-background-sync.js'],
+  importScripts: ['/sw-background-sync.js', '/sw-push.js'],
   globDirectory: client,
   globPatterns: ['index.html', '_build/assets/**/*.{js,css,woff2,svg,png}'],
   globIgnores: ['.vite/**'],

@@ -11,8 +11,12 @@ import { dealerRoutes } from './routes/dealers.ts';
 import { meRoutes } from './routes/me.ts';
 import { openApiDocument } from './routes/openapi.ts';
 import { productRoutes } from './routes/products.ts';
+import { stockRoutes } from './routes/stock.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { fieldRoutes } from './routes/field.ts';
+import { homeRoutes } from './routes/home.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { ticketRoutes } from './routes/tickets.ts';
 import { formsRoutes } from './routes/forms.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { photosRoutes } from './routes/photos.ts';
@@ -58,7 +62,7 @@ export function createApp() {
   // A catch-up batch carries up to 100 documents' offline edits.
   const large = limit(MAX_SYNC_BODY_BYTES);
   const photo = limit(MAX_PHOTO_BODY_BYTES);
-  api.use('*', (c, next) => (c.req.path === '/api/sync' ? large : c.req.path.startsWith('/api/photos/') ? photo : small)(c, next));
+  api.use('*', (c, next) => (c.req.path === '/api/sync' || c.req.path === '/api/home/documents' ? large : c.req.path.startsWith('/api/photos/') ? photo : small)(c, next));
   api.use('*', session());
   api.use('*', csrf());
   api.get('/health', publicRoute({ summary: 'Liveness check' }), (c) => c.json({ ok: true }));
@@ -67,6 +71,7 @@ export function createApp() {
   api.route('/', meRoutes);
   api.route('/', dealerRoutes);
   api.route('/', productRoutes);
+  api.route('/', stockRoutes);
   api.route('/', regionRoutes);
   api.route('/', userRoutes);
   api.route('/', syncApiRoutes);
@@ -74,6 +79,9 @@ export function createApp() {
   api.route('/', fieldRoutes);
   api.route('/', orderRoutes);
   api.route('/', photosRoutes);
+  api.route('/', homeRoutes);
+  api.route('/', ticketRoutes);
+  api.route('/', integrationRoutes);
   api.all('*', (c) => errorResponse(c, new ApiError(404, 'not_found', 'There is no such API endpoint.')));
   app.route('/api', api);
 

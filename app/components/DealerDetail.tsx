@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { createResource, For, Match, Show, Switch, type JSX } from 'solid-js';
 import { get } from '../lib/api.ts';
 import { daysUntil, label, money } from '../lib/format.ts';
 import type { DealerDetailData } from './types.ts';
@@ -16,7 +16,8 @@ function Expiry(props: { date: string | null }) {
 
 // One dealer: the 360-degree page shared by HQ, the field and the portal. The server decides
 // what is visible; an id outside the user's scope comes back as 404 and shows nothing.
-export default function DealerDetail(props: { id: string; base: string }) {
+// A face adds its own sections after the common ones through `extra` (HQ: visits, plan, tasks).
+export default function DealerDetail(props: { id: string; base: string; extra?: (d: DealerDetailData) => JSX.Element }) {
   const [data] = createResource(() => props.id, (id) => get<DealerDetailData>(`/api/dealers/${encodeURIComponent(id)}`));
   return (
     <Switch>
@@ -69,6 +70,7 @@ export default function DealerDetail(props: { id: string; base: string }) {
                 <ul class="plain"><For each={d().reps}>{(r) => <li>{r.name} · <a href={`mailto:${r.email}`}>{r.email}</a></li>}</For></ul>
               </section>
             </Show>
+            {props.extra?.(d())}
           </article>
         )}
       </Match>

@@ -3,6 +3,7 @@ import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { offlineSince } from '../lib/api.ts';
 import { timeAgo } from '../lib/format.ts';
 import { loadMe, me, signOut, type Role } from '../lib/session.ts';
+import NotificationBell from './NotificationBell.tsx';
 
 export interface NavItem { href: string; label: string }
 
@@ -31,11 +32,13 @@ export default function Shell(props: { roles: Role[]; nav: NavItem[]; children: 
         <nav aria-label="Main">
           {props.nav.map((n) => <A href={n.href} end>{n.label}</A>)}
         </nav>
+        <NotificationBell />
         <span class="who" title={me()!.user.email}>{me()!.user.name}</span>
         <button type="button" class="link" onClick={async () => {
           const { unsyncedDocs } = await import('../sync/registry.ts');
           const waiting = (await unsyncedDocs()).length;
           if (waiting && !confirm(`${waiting} document${waiting === 1 ? ' has' : 's have'} changes not yet sent. Signing out removes them from this device. Sign out anyway?`)) return;
+          await import('../lib/push.ts').then((m) => m.disablePush()).catch(() => {});
           await signOut();
           navigate('/login', { replace: true });
         }}>Sign out</button>
@@ -59,6 +62,6 @@ function startCatchUpOnce() {
   if (me()?.permissions.includes('photos:upload')) void import('../field/photos.ts').then((m) => m.startPhotoUploads());
 }
 
-export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }, { href: '/hq/field', label: 'Field' }, { href: '/hq/approvals', label: 'Approvals' }];
+export const HQ_NAV: NavItem[] = [{ href: '/hq', label: 'Dealers' }, { href: '/hq/map', label: 'Map' }, { href: '/hq/field', label: 'Field' }, { href: '/hq/approvals', label: 'Approvals' }, { href: '/hq/forms', label: 'Forms' }, { href: '/hq/announcements', label: 'Announcements' }, { href: '/hq/tickets', label: 'Tickets' }, { href: '/hq/integrations', label: 'Integrations' }, { href: '/hq/stock', label: 'Stock' }];
 export const FIELD_NAV: NavItem[] = [{ href: '/field/today', label: 'Today' }, { href: '/field', label: 'My dealers' }];
-export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }, { href: '/portal/approvals', label: 'Network orders' }];
+export const PORTAL_NAV: NavItem[] = [{ href: '/portal', label: 'My dealer' }, { href: '/portal/approvals', label: 'Network orders' }, { href: '/portal/tickets', label: 'Support' }, { href: '/portal/catalog', label: 'Catalog' }, { href: '/portal/stock', label: 'Stock' }];

@@ -22,6 +22,11 @@ export const PERMISSIONS = [
   'photos:read',
   'orders:approve',   // decide orders waiting for approval at one's level
   'orders:rules',     // set the approval rules
+  'home:manage',      // announcements and documents for dealers
+  'tickets:manage',   // route support tickets to a rep or the HQ queue
+  'integrations:manage', // API keys for outside systems (ERP shipments and later integrations)
+  'stock:report',     // report a dealer's channel stock (its own users, or its rep in an audit)
+  'stock:read',       // channel stock and low-stock alerts within scope
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,11 +38,11 @@ export interface RoleRule { scope: ScopeKind; permissions: readonly Permission[]
 
 export const ROLE_TABLE: Record<Role, RoleRule> = {
   hq_admin: { scope: 'all', permissions: PERMISSIONS, readOnly: false },
-  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read', 'orders:approve'], readOnly: false },
-  analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read'], readOnly: true },
-  field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read'], readOnly: false },
-  dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read', 'orders:approve'], readOnly: false },
-  dealer_staff: { scope: 'dealer', permissions: ['session', 'dealers:read', 'products:read', 'regions:read'], readOnly: false },
+  regional_manager: { scope: 'regions', permissions: ['session', 'dealers:read', 'dealers:write', 'products:read', 'regions:read', 'field:plan', 'field:read', 'forms:read', 'photos:upload', 'photos:read', 'orders:approve', 'tickets:manage', 'stock:read'], readOnly: false },
+  analyst: { scope: 'all', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read', 'stock:read'], readOnly: true },
+  field_rep: { scope: 'assigned', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read'], readOnly: false },
+  dealer_admin: { scope: 'dealer_tree', permissions: ['session', 'dealers:read', 'dealers:profile', 'products:read', 'regions:read', 'orders:approve', 'photos:upload', 'photos:read', 'stock:report', 'stock:read'], readOnly: false },
+  dealer_staff: { scope: 'dealer', permissions: ['session', 'dealers:read', 'products:read', 'regions:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read'], readOnly: false },
   supplier: { scope: 'none', permissions: ['session'], readOnly: false },
 };
 

@@ -61,6 +61,8 @@ export const dealers = sqliteTable('dealers', {
   lng: real('lng'),
   status: text('status', { enum: DEALER_STATUSES }).notNull().default('active'),
   creditLimit: integer('credit_limit').notNull().default(0),
+  // Takes its sub-dealers' orders itself (approves and fulfils them) instead of the brand.
+  handlesNetworkOrders: integer('handles_network_orders', { mode: 'boolean' }).notNull().default(false),
   phone: text('phone'),
   email: text('email'),
   createdAt: text('created_at').notNull().default(now),
@@ -259,6 +261,7 @@ export const orders = sqliteTable('orders', {
   updatedAt: text('updated_at').notNull(),
   approvalState: text('approval_state'),
   approvalLevel: text('approval_level'),
+  approverDealerId: text('approver_dealer_id'),
 }, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt), index('orders_approval').on(t.approvalState, t.approvalLevel)]);
 
 export const approvalRules = sqliteTable('approval_rules', {
@@ -353,6 +356,16 @@ export const tickets = sqliteTable('tickets', {
   subject: text('subject'),
   messageCount: integer('message_count').notNull().default(0),
   updatedAt: text('updated_at').notNull(),
-}, (t) => [index('tickets_dealer_status').on(t.dealerId, t.status)]);
+  openedAt: text('opened_at'),
+  firstResponseAt: text('first_response_at'),
+  resolvedAt: text('resolved_at'),
+  assignedTo: text('assigned_to'),
+  routedTo: text('routed_to'),
+  lastMessageAt: text('last_message_at'),
+}, (t) => [index('tickets_dealer_status').on(t.dealerId, t.status), index('tickets_status_opened').on(t.status, t.openedAt)]);
 export * from './schema-photos.ts';
 export * from './schema-forms.ts';
+export * from './schema-home.ts';
+export * from './schema-tickets.ts';
+export * from './schema-integrations.ts';
+export * from './schema-catalog.ts';

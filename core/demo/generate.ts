@@ -1,6 +1,8 @@
 // The demo network, generated deterministically: the same seed, cities and date give the
 // same rows, so demos, tests and benchmarks all see one known network.
 import { addDemoForms } from './forms.ts';
+import { addDemoHome } from './home.ts';
+import { addDemoCatalog } from './catalog.ts';
 import { DEMO_USERS } from './users.ts';
 import { rng, type Rng } from './random.ts';
 
@@ -12,7 +14,7 @@ export type DemoRows = Record<string, Row[]>;
 // FK-safe insert order.
 export const TABLE_ORDER = ['organisations', 'regions', 'territories', 'dealers', 'dealer_contacts', 'users', 'user_regions',
   'rep_assignments', 'products', 'price_lists', 'price_list_items', 'targets', 'contracts', 'certifications', 'visit_plans', 'tasks',
-  'forms', 'form_versions', 'form_assignments'] as const;
+  'forms', 'form_versions', 'form_assignments', 'announcements', 'dealer_documents', 'promotions', 'brand_stock', 'channel_stock'] as const;
 
 const REGIONS = [
   { code: 'NORTH', name: 'North', hint: 'weur' },
@@ -247,6 +249,8 @@ export function generateDemo(opts: DemoOptions): DemoRows {
     out.tasks.push({ id: `tsk_${pad(++taskNo, 5)}`, dealer_id: a.dealer_id, rep_id: demoRep, title: TASKS[taskNo % TASKS.length], details: '', due_date: addDays(opts.today, taskNo - 2), status: 'open', ticket_id: null, created_by: 'usr_hq', done_at: null, done_visit_id: null });
   }
   addDemoForms(out);
+  addDemoHome(out, opts.today);
+  addDemoCatalog(out, opts);
   return out;
 }
 

@@ -27,7 +27,7 @@ export function project(id: DocId, body: Record<string, Json>, meta: Record<stri
       const history = (body.statusHistory ?? []) as Array<Record<string, Json>>;
       const priced = lines.every(([, l]) => num(l.unitPrice) !== null);
       return {
-        deletes: [{ table: 'order_lines', column: 'order_id' }, { table: 'orders', column: 'id' }],
+        deletes: [{ table: 'order_lines', column: 'order_id' }, { table: 'order_shipments', column: 'order_id' }, { table: 'orders', column: 'id' }],
         inserts: [
           { table: 'orders', row: {
             id: id.id, dealer_id: id.dealerId, status: str(body.status) ?? 'draft', created_by: str(meta.createdBy), line_count: lines.length,
@@ -37,6 +37,9 @@ export function project(id: DocId, body: Record<string, Json>, meta: Record<stri
             approval_state: str(obj(body.approval)?.state), approval_level: str(obj(body.approval)?.level), approver_dealer_id: str(obj(body.approval)?.approverDealerId),
           } },
           ...lines.map(([lineId, l]) => ({ table: 'order_lines', row: { order_id: id.id, line_id: lineId, product_id: String(l.productId), quantity: num(l.quantity) ?? 0, unit_price: num(l.unitPrice) } })),
+          // Shipment events the ERP reported (server-only list); an event id counts once.
+          ...(Array.isArray(body.shipments) ? body.shipments : []).map(obj).filter((e, i, all): e is Record<string, Json> => !!e && typeof e.eventId === 'string' && all.findIndex((x) => x?.eventId === e.eventId) === i)
+            .map((e) => ({ table: 'order_shipments', row: { order_id: id.id, event_id: String(e.eventId), carrier: str(e.carrier), tracking_number: str(e.trackingNumber), status: str(e.status) ?? 'in_transit', eta: str(e.eta), at: str(e.at), items: JSON.stringify(Array.isArray(e.items) ? e.items : []) } })),
         ],
       };
     }
@@ -80,11 +83,27 @@ export function project(id: DocId, body: Record<string, Json>, meta: Record<stri
         })),
       };
     }
-    case 'ticket':
+    case 'ticket': {
+      // The SLA clock, read from the thread: opened when the first message was written, first
+      // response at the first message (or status change) by anyone who is not the dealer (the
+      // server's own notes do not count), resolved at the last entry that moved the ticket to
+      // resolved or closed, while it still is. Times are the authors' clocks, never later than now.
+      const entries = (Array.isArray(body.messages) ? body.messages : []).map(obj).filter((m): m is Record<string, Json> => !!m && typeof m.at === 'string');
+      const time = (m: Record<string, Json> | undefined) => { const t = str(m?.at); return t && !Number.isNaN(Date.parse(t)) ? (t > at ? at : t) : null; };
+      const said = entries.filter((m) => (typeof m.text === 'string' && m.text.trim() !== '') || (Array.isArray(m.photos) && m.photos.length > 0));
+      const status = str(body.status) ?? 'open';
+      const done = status === 'resolved' || status === 'closed';
+      const route = obj(body.routedTo);
       return {
         deletes: [{ table: 'tickets', column: 'id' }],
-        inserts: [{ table: 'tickets', row: { id: id.id, dealer_id: id.dealerId, status: str(body.status) ?? 'open', category: str(body.category), subject: str(body.subject), message_count: ((body.messages ?? []) as Json[]).length, updated_at: at } }],
+        inserts: [{ table: 'tickets', row: {
+          id: id.id, dealer_id: id.dealerId, status, category: str(body.category), subject: str(body.subject), message_count: said.length, updated_at: at,
+          opened_at: time(entries[0]), first_response_at: time(entries.find((m) => typeof m.role === 'string' && m.role !== 'server' && !['dealer_admin', 'dealer_staff'].includes(m.role))),
+          resolved_at: done ? time(entries.findLast((m) => m.status === 'resolved' || m.status === 'closed')) : null,
+          assigned_to: str(body.assignedTo), routed_to: str(route?.to) ?? str(body.routedTo), last_message_at: time(said.at(-1)),
+        } }],
       };
+    }
     default:
       return { deletes: [], inserts: [] };
   }

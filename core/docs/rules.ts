@@ -44,7 +44,7 @@ const TRANSITIONS: Record<DocKind, Partial<Record<string, Record<string, readonl
   form: { draft: { submitted: 'owner_rep' } },
   ticket: {
     open: { answered: ['field_rep', 'hq_admin', 'regional_manager'], closed: ['dealer_admin', 'dealer_staff'] },
-    answered: { open: ['dealer_admin', 'dealer_staff'], resolved: ['field_rep', 'hq_admin', 'regional_manager'] },
+    answered: { open: ['dealer_admin', 'dealer_staff'], resolved: ['field_rep', 'hq_admin', 'regional_manager'], closed: ['dealer_admin', 'dealer_staff'] },
     resolved: { closed: ['dealer_admin', 'dealer_staff', 'hq_admin'], open: ['dealer_admin', 'dealer_staff'] },
   },
 };
@@ -65,8 +65,24 @@ const taskDone = z.strictObject({ at: z.string() });
 const VALUE_CHECKS: Partial<Record<DocKind, Record<string, ValueCheck>>> = {
   order: { status: zodCheck(z.enum(ORDER_STATUSES)) },
   visit: { status: zodCheck(z.enum(VISIT_STATUSES)), checkIn: zodCheck(checkRecord.nullable()), checkOut: zodCheck(checkRecord.nullable()), plannedStart: zodCheck(z.string().max(40).nullable()) },
-  ticket: { status: zodCheck(z.enum(TICKET_STATUSES)) },
+  ticket: { status: zodCheck(z.enum(TICKET_STATUSES)), category: zodCheck(z.string().min(1).max(40)), subject: zodCheck(z.string().trim().min(1, 'Enter a subject').max(200)) },
 };
+// A ticket message is written in its author's own name and role (the SLA clock reads the role).
+const ticketMessage = z.strictObject({
+  by: z.string().min(1).max(64), byName: z.string().max(120), role: z.string().max(40), text: z.string().max(4000),
+  photos: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'Photos are named by their SHA-256')).max(10), at: z.string().datetime({ offset: true }), status: z.enum(TICKET_STATUSES).optional(),
+}).refine((m) => m.text.trim().length > 0 || m.photos.length > 0 || m.status !== undefined, 'A message needs text, a photo or a status');
+function ticketMessageViolations(writer: Writer, a: Json | undefined, b: Json | undefined): Violation[] {
+  const la = Array.isArray(a) ? a : [];
+  const lb = Array.isArray(b) ? b : [];
+  return lb.slice(la.length).flatMap((m, i): Violation[] => {
+    const path = `messages.${la.length + i}`;
+    const r = zodCheck(ticketMessage)(m);
+    if (r) return [{ path, reason: r }];
+    const e = m as Record<string, Json>;
+    return e.by === writer.userId && e.role === writer.role ? [] : [{ path, reason: 'A message is written in its author\'s own name and role' }];
+  });
+}
 const ENTRY_CHECKS: Partial<Record<DocKind, Record<string, { key?: RegExp; check: ValueCheck }>>> = {
   order: { lines: { check: zodCheck(orderLine) } },
   visit: { answers: { check: zodCheck(answerSet) }, photos: { key: /^[0-9a-f]{64}$/, check: zodCheck(photoEntry) }, tasksDone: { check: zodCheck(taskDone) } },
@@ -148,6 +164,7 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
       }
     }
     v.push(...valueViolations(id.kind, key, a, b));
+    if (id.kind === 'ticket' && key === 'messages') v.push(...ticketMessageViolations(writer, a, b));
     if (id.kind === 'order' && key === 'lines') {
       const la = (a ?? {}) as Record<string, { unitPrice?: number | null }>;
       const lb = (b ?? {}) as Record<string, { unitPrice?: number | null }>;

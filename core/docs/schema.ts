@@ -91,6 +91,35 @@ export const visit = {
   notes: (doc: Y.Doc) => body(doc, 'visit').get('notes') as Y.Text,
 };
 
+// A support ticket's thread is an append-only list. An entry with `status` also records a
+// status change (who moved it, when), which is where the projection reads resolved_at from;
+// such an entry may carry no text.
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_CATEGORIES = ['order', 'product', 'delivery', 'other'] as const;
+export interface TicketMessage { by: string; byName: string; role: string; text: string; photos: string[]; at: string; status?: TicketStatus }
+export interface TicketRoute { to: 'rep' | 'hq'; repId: string | null; taskId: string | null; dueDate: string | null; by: string; at: string }
+export const DEALER_ROLES: readonly string[] = ['dealer_admin', 'dealer_staff'];
+
+export const ticket = {
+  status: (doc: Y.Doc) => body(doc, 'ticket').get('status') as TicketStatus | undefined,
+  category: (doc: Y.Doc) => body(doc, 'ticket').get('category') as string | undefined,
+  subject: (doc: Y.Doc) => body(doc, 'ticket').get('subject') as string | undefined,
+  assignedTo: (doc: Y.Doc) => (body(doc, 'ticket').get('assignedTo') as string | null | undefined) ?? null,
+  routedTo: (doc: Y.Doc) => (body(doc, 'ticket').get('routedTo') as TicketRoute | null | undefined) ?? null,
+  messages: (doc: Y.Doc) => body(doc, 'ticket').get('messages') as Y.Array<TicketMessage>,
+  // A new ticket and its first message in one transaction, so it syncs as one birth.
+  open(doc: Y.Doc, id: DocId, fields: { category: string; subject: string }, first: TicketMessage) {
+    doc.transact(() => { initDoc(doc, id, first.by, fields); ticket.addMessage(doc, first); });
+  },
+  addMessage(doc: Y.Doc, m: TicketMessage) {
+    ticket.messages(doc).push([{ by: m.by, byName: m.byName, role: m.role, text: m.text, photos: [...m.photos], at: m.at, ...(m.status ? { status: m.status } : {}) }]);
+  },
+  // A reply that also moves the status (answer, reopen), or a bare status change (resolve, close).
+  setStatus(doc: Y.Doc, status: TicketStatus, m: Omit<TicketMessage, 'status'>) {
+    doc.transact(() => { body(doc, 'ticket').set('status', status); ticket.addMessage(doc, { ...m, status }); });
+  },
+};
+
 // Later schema versions add a step here; a document keeps working at the version it was born.
 const MIGRATIONS: Record<DocKind, Array<(doc: Y.Doc) => void>> = { order: [], visit: [], form: [], ticket: [] };
 

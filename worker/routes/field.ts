@@ -5,7 +5,7 @@ import { makeDocId } from '../../core/docs/id.ts';
 import { isDue, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
 import { dayQuery, periodQuery, taskBody, taskListQuery, visitPlanBody } from '../../core/validators/field.ts';
 import { audit } from '../audit.ts';
-import { newId } from '../db/client.ts';
+import { newId, type Db } from '../db/client.ts';
 import { dealerScopeSql } from '../db/scope.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -25,6 +25,26 @@ async function requireDealer(c: Context<AppEnv>, id: string) {
     await audit(c, { action: 'field.dealer', entityType: 'dealer', entityId: id, outcome: 'denied' });
     throw notFound('Dealer');
   }
+}
+
+// A task for a rep at a dealer (the dealer's first-assigned rep unless one is named), also
+// made when a support ticket is routed to the rep. The caller has checked the dealer's scope.
+export async function createTask(db: Db, body: { dealerId: string; repId?: string; title: string; details: string; dueDate: string; ticketId?: string }, createdBy: string): Promise<{ id: string; repId: string }> {
+  let repId = body.repId;
+  if (!repId) {
+    const a = await db.all<{ repId: string }>(sql`select rep_id as repId from rep_assignments where dealer_id = ${body.dealerId} order by since limit 1`);
+    repId = a[0]?.repId;
+  }
+  if (!repId) throw new ApiError(422, 'invalid_input', 'Check repId: this dealer has no rep; choose one.', { repId: 'This dealer has no rep; choose one' });
+  const rep = await db.all<{ id: string }>(sql`select id from users where id = ${repId} and role = 'field_rep' and status = 'active'`);
+  if (!rep.length) throw new ApiError(422, 'invalid_input', 'Check repId: choose an active field rep.', { repId: 'Choose an active field rep' });
+  if (body.ticketId) {
+    const t = await db.all<{ id: string }>(sql`select id from tickets where id = ${body.ticketId} and dealer_id = ${body.dealerId}`);
+    if (!t.length) throw new ApiError(422, 'invalid_input', 'Check ticketId: no such ticket for this dealer.', { ticketId: 'No such ticket for this dealer' });
+  }
+  const id = newId('tsk');
+  await db.run(sql`insert into tasks (id, dealer_id, rep_id, title, details, due_date, ticket_id, created_by) values (${id}, ${body.dealerId}, ${repId}, ${body.title}, ${body.details}, ${body.dueDate}, ${body.ticketId ?? null}, ${createdBy})`);
+  return { id, repId };
 }
 
 export const fieldRoutes = new Hono<AppEnv>()
@@ -103,21 +123,7 @@ export const fieldRoutes = new Hono<AppEnv>()
   .post('/field/tasks', requires('field:plan', { summary: 'Give a rep a task at a dealer (from a support ticket, too)', body: taskBody }), async (c) => {
     const body = await readJson(c, taskBody);
     await requireDealer(c, body.dealerId);
-    const db = c.get('db');
-    let repId = body.repId;
-    if (!repId) {
-      const a = await db.all<{ repId: string }>(sql`select rep_id as repId from rep_assignments where dealer_id = ${body.dealerId} order by since limit 1`);
-      repId = a[0]?.repId;
-    }
-    if (!repId) throw new ApiError(422, 'invalid_input', 'Check repId: this dealer has no rep; choose one.', { repId: 'This dealer has no rep; choose one' });
-    const rep = await db.all<{ id: string }>(sql`select id from users where id = ${repId} and role = 'field_rep' and status = 'active'`);
-    if (!rep.length) throw new ApiError(422, 'invalid_input', 'Check repId: choose an active field rep.', { repId: 'Choose an active field rep' });
-    if (body.ticketId) {
-      const t = await db.all<{ id: string }>(sql`select id from tickets where id = ${body.ticketId} and dealer_id = ${body.dealerId}`);
-      if (!t.length) throw new ApiError(422, 'invalid_input', 'Check ticketId: no such ticket for this dealer.', { ticketId: 'No such ticket for this dealer' });
-    }
-    const id = newId('tsk');
-    await db.run(sql`insert into tasks (id, dealer_id, rep_id, title, details, due_date, ticket_id, created_by) values (${id}, ${body.dealerId}, ${repId}, ${body.title}, ${body.details}, ${body.dueDate}, ${body.ticketId ?? null}, ${c.get('user')!.id})`);
+    const { id, repId } = await createTask(c.get('db'), body, c.get('user')!.id);
     await audit(c, { action: 'field.task', entityType: 'task', entityId: id, outcome: 'ok' });
     return c.json({ id, ...body, repId, status: 'open' }, 201);
   })

@@ -1,5 +1,6 @@
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
+import DealerHome from '../../components/DealerHome.tsx';
 import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
 import type { DealerDetailData } from '../../components/types.ts';
 import { get, query } from '../../lib/api.ts';
@@ -44,6 +45,7 @@ export default function PortalHome() {
           </>
         )}
       </Show>
+      <DealerHome />
       <section aria-labelledby="orders-h">
         <h2 id="orders-h">Orders</h2>
         <button type="button" onClick={newOrder}>New order</button>

@@ -4,6 +4,7 @@ import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { initDoc, order, type OrderLine } from '../../../../core/docs/schema.ts';
 import Shell, { FIELD_NAV, PORTAL_NAV } from '../../../components/Shell.tsx';
 import OrderProgress from '../../../components/OrderProgress.tsx';
+import ShipmentTimeline from '../../../components/ShipmentTimeline.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import { get } from '../../../lib/api.ts';
 import { label, money } from '../../../lib/format.ts';
@@ -87,6 +88,7 @@ export default function OrderPage() {
       <Show when={status()}>
         <p class="meta">Status: <strong data-testid="order-status">{label(status()!)}</strong></p>
         <OrderProgress doc={doc()!} version={version()} state={open()!.state()} />
+        <ShipmentTimeline doc={doc()!} version={version()} productName={productName} />
         <Show when={status() !== 'draft'}><button type="button" onClick={orderAgain}>Order again</button></Show>
         <table>
           <caption class="sr-only">Order lines</caption>

@@ -1,0 +1,104 @@
+// Channel stock: what each dealer holds, reported by its own users or recorded by its rep in an
+// audit; HQ reads it per product and region across the channel, and low-stock rows (quantity
+// at or under the row's reorder point) reach the dealer and its rep as alerts.
+import { sql, type SQL } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { channelStock } from '../../core/db/schema.ts';
+import { stockQuery, stockReportBody } from '../../core/validators/stock.ts';
+import { audit } from '../audit.ts';
+import { nowIso, runBatch } from '../db/client.ts';
+import { dealerScopeSql } from '../db/scope.ts';
+import { inScope } from '../dealers/queries.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { readId, readJson, readQuery } from '../http/input.ts';
+import { requires } from '../middleware/access.ts';
+import type { AppEnv, SessionUser } from '../types.ts';
+
+export interface StockRow {
+  dealerId: string; dealerName: string; regionId: string | null; regionName: string | null;
+  productId: string; sku: string; productName: string; category: string;
+  quantity: number; reorderPoint: number; reportedAt: string; source: 'dealer' | 'audit'; low: boolean;
+}
+
+const isDealerUser = (u: SessionUser) => u.role === 'dealer_admin' || u.role === 'dealer_staff';
+
+const ROW_COLUMNS = sql`cs.dealer_id as dealerId, d.name as dealerName, d.region_id as regionId, r.name as regionName,
+  cs.product_id as productId, p.sku, p.name as productName, p.category, cs.quantity, cs.reorder_point as reorderPoint,
+  cs.reported_at as reportedAt, cs.source, (cs.quantity <= cs.reorder_point) as low`;
+const ROW_FROM = sql`channel_stock cs join dealers d on d.id = cs.dealer_id join products p on p.id = cs.product_id left join regions r on r.id = d.region_id`;
+const toRow = (r: Omit<StockRow, 'low'> & { low: number }): StockRow => ({ ...r, low: !!r.low });
+
+export const stockRoutes = new Hono<AppEnv>()
+  // Dealer users: their own dealer's low rows; reps: their dealers'; everyone else: their scope's.
+  .get('/stock/alerts', requires('stock:read', { summary: 'Low-stock rows for the signed-in user\'s dealer(s)' }), async (c) => {
+    const user = c.get('user')!;
+    const who = isDealerUser(user) ? sql`d.id = ${user.dealerId}` : dealerScopeSql(c.get('scope')!);
+    const rows = await c.get('db').all<Omit<StockRow, 'low'> & { low: number }>(sql`
+      select ${ROW_COLUMNS} from ${ROW_FROM}
+      where d.org_id = ${user.orgId} and ${who} and cs.quantity <= cs.reorder_point
+      order by d.name, cs.quantity, p.name limit 500`);
+    return c.json({ items: rows.map(toRow) });
+  })
+  // Across the channel: quantity per product and region (summed over dealers) and the low rows.
+  .get('/stock', requires('stock:read', { summary: 'Channel stock per product and region, and low-stock rows', query: stockQuery }), async (c) => {
+    const q = readQuery(c, stockQuery);
+    const user = c.get('user')!;
+    const where: SQL[] = [sql`d.org_id = ${user.orgId}`, isDealerUser(user) ? sql`d.id = ${user.dealerId}` : dealerScopeSql(c.get('scope')!)];
+    if (q.region) where.push(sql`d.region_id = ${q.region}`);
+    if (q.product) where.push(sql`cs.product_id = ${q.product}`);
+    const cond = sql.join(where, sql` and `);
+    const db = c.get('db');
+    const [byProduct, low] = await Promise.all([
+      db.all<{ productId: string; sku: string; productName: string; category: string; regionId: string | null; regionName: string | null; quantity: number; dealers: number; lowCount: number }>(sql`
+        select cs.product_id as productId, p.sku, p.name as productName, p.category, d.region_id as regionId, r.name as regionName,
+          sum(cs.quantity) as quantity, count(*) as dealers, sum(cs.quantity <= cs.reorder_point) as lowCount
+        from ${ROW_FROM} where ${cond}
+        group by cs.product_id, d.region_id order by p.category, p.name, r.name limit 2000`),
+      db.all<Omit<StockRow, 'low'> & { low: number }>(sql`
+        select ${ROW_COLUMNS} from ${ROW_FROM} where ${cond} and cs.quantity <= cs.reorder_point
+        order by cs.quantity, d.name, p.name limit 500`),
+    ]);
+    return c.json({ byProduct, low: low.map(toRow) });
+  })
+  // One dealer's stock as last reported, for its stock page or its rep's audit.
+  .get('/stock/:dealerId', requires('stock:read', { summary: 'A dealer\'s reported stock' }), async (c) => {
+    const dealerId = readId(c, 'dealerId', 'Dealer');
+    const user = c.get('user')!;
+    if ((isDealerUser(user) && user.dealerId !== dealerId) || !(await inScope(c.get('db'), c.get('scope')!, dealerId))) throw notFound('Dealer');
+    const rows = await c.get('db').all<Omit<StockRow, 'low'> & { low: number }>(sql`
+      select ${ROW_COLUMNS} from ${ROW_FROM} where cs.dealer_id = ${dealerId} order by p.category, p.name`);
+    return c.json({ dealerId, items: rows.map(toRow) });
+  })
+  // A stock count. All of it is kept or none of it: any bad row refuses the whole report.
+  .put('/stock/:dealerId', requires('stock:report', { summary: 'Report a dealer\'s stock (its users) or record it in an audit (its rep)', body: stockReportBody }), async (c) => {
+    const dealerId = readId(c, 'dealerId', 'Dealer');
+    const user = c.get('user')!;
+    const db = c.get('db');
+    // A dealer's users report for their own dealer only; a rep or HQ for dealers in scope.
+    if ((isDealerUser(user) && user.dealerId !== dealerId) || !(await inScope(db, c.get('scope')!, dealerId))) {
+      await audit(c, { action: 'stock.report', entityType: 'dealer', entityId: dealerId, outcome: 'denied' });
+      throw notFound('Dealer');
+    }
+    const body = await readJson(c, stockReportBody);
+    const ids = body.items.map((i) => i.productId);
+    const known = new Set<string>();
+    for (let i = 0; i < ids.length; i += 80) {
+      const rows = await db.all<{ id: string }>(sql`select id from products where org_id = ${user.orgId} and status = 'active' and id in ${ids.slice(i, i + 80)}`);
+      for (const r of rows) known.add(r.id);
+    }
+    const fields: Record<string, string> = {};
+    body.items.forEach((it, i) => { if (!known.has(it.productId)) fields[`items.${i}.productId`] = 'There is no such product'; });
+    if (Object.keys(fields).length) throw new ApiError(422, 'unknown_product', `Check ${Object.keys(fields).join(', ')}: there is no such product.`, fields);
+    const source = isDealerUser(user) ? 'dealer' : 'audit';
+    const at = nowIso();
+    await runBatch(db, body.items.map((it) => db.insert(channelStock)
+      .values({ dealerId, productId: it.productId, quantity: it.quantity, reorderPoint: it.reorderPoint ?? 5, reportedBy: user.id, reportedAt: at, source })
+      .onConflictDoUpdate({
+        target: [channelStock.dealerId, channelStock.productId],
+        set: { quantity: it.quantity, reportedBy: user.id, reportedAt: at, source, ...(it.reorderPoint === undefined ? {} : { reorderPoint: it.reorderPoint }) },
+      })));
+    await audit(c, { action: 'stock.report', entityType: 'dealer', entityId: dealerId, detail: { source, products: ids.length } });
+    const low = await db.all<Omit<StockRow, 'low'> & { low: number }>(sql`
+      select ${ROW_COLUMNS} from ${ROW_FROM} where cs.dealer_id = ${dealerId} and cs.quantity <= cs.reorder_point order by cs.quantity, p.name`);
+    return c.json({ ok: true, saved: body.items.length, source, reportedAt: at, low: low.map(toRow) });
+  });
