@@ -7,6 +7,7 @@ import { project, type ProjectionContext } from '../core/docs/projection.ts';
 import { DEFAULT_FIELD_SETTINGS } from '../core/field/checkin.ts';
 import { decideOrder, mayDecide } from '../core/orders/approval.ts';
 import { makeDb } from '../worker/db/client.ts';
+import { notify } from '../worker/notify/notify.ts';
 import { loadOrderFacts } from '../worker/orders/facts.ts';
 import { needsDecision, writeDecision, writeVerdict, type Verdict } from './order-decisions.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
@@ -133,10 +134,22 @@ export class DocRoom extends DurableObject<Env> {
   // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
   private applyClientUpdate(update: Uint8Array, writer: Writer): Applied {
     if (!this.core) throw new Refused(CLOSE_MALFORMED, 'No document is bound to this room');
+    const statusBefore = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
     const applied = this.core.apply(update, writer);
     if (applied.violations.length) this.ctx.waitUntil(this.audit(writer, applied.violations));
     if (applied.stored) this.scheduleProjection();
+    const statusAfter = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
+    if (statusAfter !== statusBefore) this.notifyOrderStep(String(statusAfter));
     return applied;
+  }
+
+  // The dealer hears of the steps it waits for, in the app and by Web Push where it allowed it.
+  private notifyOrderStep(status: string) {
+    const id = this.docId;
+    const kind = ({ approved: 'order_approved', rejected: 'order_rejected', shipped: 'order_shipped' } as const)[status as 'approved' | 'rejected' | 'shipped'];
+    if (!id || !kind) return;
+    const title = { order_approved: 'Your order was approved', order_rejected: 'Your order was rejected', order_shipped: 'Your order is on its way' }[kind];
+    this.ctx.waitUntil(notify(this.env, makeDb(this.env.DB), { dealerId: id.dealerId, kind, title, body: `Order ${id.uid.slice(0, 6)}`, url: `/portal/orders/${id.id}` }).then(() => undefined));
   }
 
   private onAwareness(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {

@@ -153,3 +153,11 @@ describe('order lifecycle', () => {
     await hq('/api/orders/approval-rules', { method: 'PUT', json: { autoApproveMax: 100_000, managerMax: 500_000 } });
   });
 });
+
+describe('order notifications', () => {
+  it('tells the dealer\'s users in the app when an order is approved', async () => {
+    await submit([{ productId: product.id, quantity: 1 }]);
+    const api = await signIn('dealer@demo.test');
+    await expect.poll(async () => (await (await api('/api/notifications')).json<{ items: Array<{ kind: string; url: string }> }>()).items.some((n) => n.kind === 'order_approved' && n.url.startsWith('/portal/orders/')), { timeout: 5000 }).toBe(true);
+  });
+});
