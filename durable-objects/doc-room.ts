@@ -135,12 +135,29 @@ export class DocRoom extends DurableObject<Env> {
   private applyClientUpdate(update: Uint8Array, writer: Writer): Applied {
     if (!this.core) throw new Refused(CLOSE_MALFORMED, 'No document is bound to this room');
     const statusBefore = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
+    const messagesBefore = this.ticketMessages()?.length ?? 0;
     const applied = this.core.apply(update, writer);
     if (applied.violations.length) this.ctx.waitUntil(this.audit(writer, applied.violations));
     if (applied.stored) this.scheduleProjection();
     const statusAfter = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
     if (statusAfter !== statusBefore) this.notifyOrderStep(String(statusAfter));
+    if (applied.stored && !applied.violations.length) this.notifyTicketAnswer(messagesBefore);
     return applied;
+  }
+
+  private ticketMessages() {
+    if (this.core?.docId.kind !== 'ticket') return null;
+    return (this.doc.getMap('ticket').get('messages') as Y.Array<{ role?: string; text?: string }> | undefined)?.toArray() ?? [];
+  }
+
+  // A reply from the brand's side (HQ, a manager, the rep) reaches the dealer's users.
+  private notifyTicketAnswer(before: number) {
+    const id = this.docId;
+    const added = this.ticketMessages()?.slice(before) ?? [];
+    const answer = added.find((m) => m.text && !['dealer_admin', 'dealer_staff', 'server'].includes(String(m.role)));
+    if (!id || !answer) return;
+    const subject = String(this.doc.getMap('ticket').get('subject') ?? 'your ticket');
+    this.ctx.waitUntil(notify(this.env, makeDb(this.env.DB), { dealerId: id.dealerId, kind: 'ticket_answered', title: `Answer on "${subject.slice(0, 60)}"`, body: String(answer.text).slice(0, 140), url: `/portal/tickets/${id.id}` }).then(() => undefined));
   }
 
   // The dealer hears of the steps it waits for, in the app and by Web Push where it allowed it.

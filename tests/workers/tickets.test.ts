@@ -74,9 +74,13 @@ describe('support tickets', () => {
     const forged = await write(dealer, id, (doc) => ticket.setStatus(doc, 'answered', { by: hqId, byName: 'HQ', role: 'hq_admin', text: 'Done', photos: [], at: new Date().toISOString() }));
     expect(forged.corrected).toBe(true);
     expect((await row(id))!.first_response_at).toBeNull();
+    const answersFor = async () => (await (await dealer('/api/notifications')).json<{ items: Array<{ kind: string; url: string }> }>()).items.filter((n) => n.kind === 'ticket_answered' && n.url === `/portal/tickets/${id}`).length;
+    expect(await answersFor()).toBe(0);
     const at = new Date().toISOString();
     const answered = await write(hq, id, (doc) => ticket.setStatus(doc, 'answered', { by: hqId, byName: 'HQ', role: 'hq_admin', text: 'A replacement ships today', photos: [], at }));
     expect(answered.corrected).toBe(false);
+    // The dealer is told, in the app (and by Web Push where allowed).
+    await expect.poll(answersFor, { timeout: 5000 }).toBe(1);
     expect(await row(id)).toMatchObject({ status: 'answered', first_response_at: at, message_count: 2 });
     await write(hq, id, (doc) => ticket.setStatus(doc, 'resolved', { by: hqId, byName: 'HQ', role: 'hq_admin', text: '', photos: [], at: new Date().toISOString() }));
     expect((await row(id))!.resolved_at).not.toBeNull();
