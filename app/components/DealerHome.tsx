@@ -13,6 +13,7 @@ interface HomeData {
   tier: { tier: string; earned: string; next: string | null; nextAt: number | null; remaining: number; percent: number };
   documents: Array<{ id: string; title: string; kind: string; bytes: number; url: string; createdAt: string }>;
   announcements: Array<{ id: string; title: string; body: string; publishedAt: string }>;
+  network: { dealers: number; sales: number; waitingForYou: number } | null;
 }
 
 const STATUS_CLASS: Record<string, string> = { approved: 'ok', shipped: 'ok', held: 'warn', submitted: 'warn' };
@@ -88,6 +89,14 @@ export default function DealerHome() {
                 </ul>
               </Show>
             </section>
+            <Show when={h().network}>{(n) => (
+              <section aria-labelledby="network-h" class="home-card">
+                <h2 id="network-h">Your network</h2>
+                <p class="home-figure" data-testid="network-sales">{money(n().sales)}</p>
+                <p class="hint">{n().dealers} dealer{n().dealers === 1 ? '' : 's'} below you, this year{n().waitingForYou ? ` · ${n().waitingForYou} order${n().waitingForYou === 1 ? '' : 's'} waiting for you` : ''}</p>
+                <Show when={n().waitingForYou}><A href="/portal/approvals">Review network orders</A></Show>
+              </section>
+            )}</Show>
             <section aria-labelledby="news-h" class="home-card home-wide">
               <h2 id="news-h">Announcements</h2>
               <Show when={h().announcements.length} fallback={<p class="hint">No announcements.</p>}>

@@ -161,4 +161,21 @@ describe('channel stock', () => {
     const after = await (await (await signIn('dealer@demo.test'))('/api/stock/alerts')).json<{ items: Array<{ productId: string }> }>();
     expect(after.items.map((r) => r.productId)).not.toContain(b);
   });
+
+  it('tells the dealer and its rep when a product drops to its reorder point, once', async () => {
+    const d = String(rows.products[5].id);
+    const api = await signIn('dealer@demo.test');
+    const rep = await signIn('rep@demo.test');
+    const lows = async (who: typeof api) => (await (await who('/api/notifications')).json<{ items: Array<{ kind: string; title: string }> }>()).items.filter((n) => n.kind === 'low_stock').length;
+    const [dealerBefore, repBefore] = [await lows(api), await lows(rep)];
+    expect((await api(`/api/stock/${dealerId}`, { method: 'PUT', json: { items: [{ productId: d, quantity: 30, reorderPoint: 5 }] } })).status).toBe(200);
+    expect(await lows(api)).toBe(dealerBefore);
+    expect((await api(`/api/stock/${dealerId}`, { method: 'PUT', json: { items: [{ productId: d, quantity: 1 }] } })).status).toBe(200);
+    await expect.poll(() => lows(api), { timeout: 5000 }).toBe(dealerBefore + 1);
+    await expect.poll(() => lows(rep), { timeout: 5000 }).toBe(repBefore + 1);
+    // Still low: no second alert.
+    expect((await api(`/api/stock/${dealerId}`, { method: 'PUT', json: { items: [{ productId: d, quantity: 0 }] } })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await lows(api)).toBe(dealerBefore + 1);
+  });
 });

@@ -76,6 +76,18 @@ describe('dealer home', () => {
     expect(home.openOrders.items.map((o) => o.id).sort()).toEqual(['o_draft', 'o_held', 'o_sold_1', 'o_sold_2', 'o_submitted']);
   });
 
+  it('shows a dealer with sub-dealers its network\'s sales this year', async () => {
+    const subs = rows.dealers.filter((d) => d.parent_id === demo.id);
+    expect(subs.length).toBeGreaterThan(0);
+    await env.DB.batch([
+      order('o_net_1', String(subs[0].id), 'approved', 300_000, `${year}-03-01T10:00:00Z`),
+      order('o_net_2', String(subs[0].id), 'rejected', 900_000, `${year}-03-02T10:00:00Z`),
+    ]);
+    const home = await (await dealer('/api/home')).json<Home & { network: { dealers: number; sales: number } | null }>();
+    expect(home.network).toMatchObject({ dealers: subs.length + rows.dealers.filter((d) => subs.some((s) => s.id === d.parent_id)).length, sales: 300_000 });
+    await env.DB.prepare("delete from orders where id in ('o_net_1', 'o_net_2')").run();
+  });
+
   it('ranks the dealer in its region among dealers of its kind', async () => {
     const home = await (await dealer('/api/home')).json<Home>();
     const of = rows.dealers.filter((d) => d.region_id === demo.region_id && d.type === demo.type && (d.status === 'active' || d.id === demo.id)).length;

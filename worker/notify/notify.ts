@@ -7,7 +7,7 @@ import { buildPushRequest, importVapidPrivateKey, type VapidKeys } from '../../c
 import { newId, runBatch, type Db } from '../db/client.ts';
 import type { Env } from '../env.ts';
 
-export const NOTIFICATION_KINDS = ['order_approved', 'order_rejected', 'order_shipped', 'ticket_answered', 'announcement'] as const;
+export const NOTIFICATION_KINDS = ['order_approved', 'order_rejected', 'order_shipped', 'ticket_answered', 'announcement', 'low_stock'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 // Exactly one way of naming the recipients:

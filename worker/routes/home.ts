@@ -70,6 +70,12 @@ export const homeRoutes = new Hono<AppEnv>()
       sql`select id, org_id as orgId, title, body, audience, published_at as publishedAt, created_by as createdBy
         from announcements where org_id = ${d.orgId} and ${audienceSql(d)} order by published_at desc, id limit 20`,
     ]);
+    // A dealer with a network below it (a distributor, a dealer with sub-dealers) sees its network's sales.
+    const network = (await c.get('db').all<{ dealers: number; sales: number; pending: number }>(sql`
+      with recursive tree(id) as (select id from dealers where parent_id = ${d.id} union all select x.id from dealers x join tree on x.parent_id = tree.id)
+      select (select count(*) from tree) as dealers,
+        coalesce((select sum(o.total) from orders o where o.dealer_id in (select id from tree) and o.status in (${sold}) and o.submitted_at >= ${from} and o.submitted_at < ${to}), 0) as sales,
+        (select count(*) from orders o where o.approver_dealer_id = ${d.id} and o.approval_state = 'pending') as pending`))[0];
     const salesBy = new Map(salesRows.map((r) => [r.period, Number(r.sales)]));
     const targetBy = new Map(targetRows.map((r) => [r.period, Number(r.target)]));
     const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`)
@@ -84,6 +90,7 @@ export const homeRoutes = new Hono<AppEnv>()
       openOrders: { count: Number(openCount[0]?.n ?? 0), items: openList },
       rank: { position: Number(rankRows[0]?.rank ?? 1), of: Number(rankRows[0]?.of ?? 1), regionName: d.regionName },
       tier: tierProgress(d.tier, sales),
+      network: network && Number(network.dealers) > 0 ? { dealers: Number(network.dealers), sales: Number(network.sales), waitingForYou: Number(network.pending) } : null,
       documents: docs.map(documentView),
       announcements: news.map((a) => ({ id: a.id, title: a.title, body: a.body, audience: a.audience, publishedAt: a.publishedAt })),
     });

@@ -7,6 +7,7 @@ import { channelStock } from '../../core/db/schema.ts';
 import { stockQuery, stockReportBody } from '../../core/validators/stock.ts';
 import { audit } from '../audit.ts';
 import { nowIso, runBatch } from '../db/client.ts';
+import { notify } from '../notify/notify.ts';
 import { dealerScopeSql } from '../db/scope.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -91,6 +92,8 @@ export const stockRoutes = new Hono<AppEnv>()
     if (Object.keys(fields).length) throw new ApiError(422, 'unknown_product', `Check ${Object.keys(fields).join(', ')}: there is no such product.`, fields);
     const source = isDealerUser(user) ? 'dealer' : 'audit';
     const at = nowIso();
+    // What was already low, so only a product that has just dropped to its reorder point alerts.
+    const wasLow = new Set((await db.all<{ productId: string }>(sql`select product_id as productId from channel_stock where dealer_id = ${dealerId} and quantity <= reorder_point`)).map((r) => r.productId));
     await runBatch(db, body.items.map((it) => db.insert(channelStock)
       .values({ dealerId, productId: it.productId, quantity: it.quantity, reorderPoint: it.reorderPoint ?? 5, reportedBy: user.id, reportedAt: at, source })
       .onConflictDoUpdate({
@@ -100,5 +103,17 @@ export const stockRoutes = new Hono<AppEnv>()
     await audit(c, { action: 'stock.report', entityType: 'dealer', entityId: dealerId, detail: { source, products: ids.length } });
     const low = await db.all<Omit<StockRow, 'low'> & { low: number }>(sql`
       select ${ROW_COLUMNS} from ${ROW_FROM} where cs.dealer_id = ${dealerId} and cs.quantity <= cs.reorder_point order by cs.quantity, p.name`);
+    const fresh = low.filter((r) => !wasLow.has(r.productId));
+    if (fresh.length) {
+      // The dealer and its rep hear of it, in the app and by Web Push.
+      const reps = (await db.all<{ repId: string }>(sql`select rep_id as repId from rep_assignments where dealer_id = ${dealerId}`)).map((r) => r.repId);
+      const title = fresh.length === 1 ? `Low stock: ${fresh[0].productName}` : `Low stock: ${fresh.length} products`;
+      const text = fresh.slice(0, 5).map((r) => `${r.productName} (${r.quantity})`).join(', ');
+      const send = Promise.all([
+        notify(c.env, db, { dealerId, kind: 'low_stock', title, body: text, url: '/portal/stock' }),
+        reps.length ? notify(c.env, db, { userIds: reps, kind: 'low_stock', title: `${title} at ${fresh[0].dealerName}`, body: text, url: '/field' }) : null,
+      ]);
+      try { c.executionCtx.waitUntil(send); } catch { await send; }
+    }
     return c.json({ ok: true, saved: body.items.length, source, reportedAt: at, low: low.map(toRow) });
   });
