@@ -140,6 +140,15 @@ describe('order lifecycle', () => {
     expect((await (await signIn('staff@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
     expect((await api(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve', comment: 'From our stock' } })).status).toBe(200);
     expect((await state(id)).status).toBe('approved');
+    // It delivers from its own stock; the brand's manager cannot record that for it.
+    await runDurableObjectAlarm(stub(id));
+    expect((await (await api('/api/orders/network')).json<{ items: Array<{ id: string }> }>()).items.map((o) => o.id)).toContain(id);
+    expect((await (await signIn('manager@demo.test'))(`/api/orders/${id}/deliver`, { method: 'POST' })).status).toBe(409);
+    expect((await api(`/api/orders/${id}/deliver`, { method: 'POST' })).status).toBe(200);
+    const done = (await stub(id).snapshotJson()) as unknown as { body: { status: string; shipments: Array<{ carrier: string; items: Array<{ quantity: number }> }> } };
+    expect(done.body.status).toBe('delivered');
+    expect(done.body.shipments).toMatchObject([{ carrier: 'Own delivery', items: [{ quantity: 3 }] }]);
+    expect((await api(`/api/orders/${id}/deliver`, { method: 'POST' })).status).toBe(409);
   });
 
   it('lets HQ set the approval rules, refusing limits that contradict each other', async () => {

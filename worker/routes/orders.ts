@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import * as Y from 'yjs';
 import { DocIdError, parseDocId } from '../../core/docs/id.ts';
+import { body, order, type Json } from '../../core/docs/schema.ts';
+import { deliveryProgress } from '../../core/validators/integrations.ts';
 import { DEFAULT_APPROVAL_RULES } from '../../core/orders/approval.ts';
 import { approvalRulesBody, verdictBody } from '../../core/validators/orders.ts';
 import { audit } from '../audit.ts';
@@ -47,6 +50,47 @@ export const orderRoutes = new Hono<AppEnv>()
     if (res.error) throw new ApiError(409, 'not_waiting', res.error);
     await audit(c, { action: `order.${body.decision}`, entityType: 'order', entityId: id.id, outcome: 'ok', detail: { comment: body.comment } });
     return c.json({ id: id.id, status: res.status });
+  })
+  // A network's parent fulfils the orders it approved for its network: its own delivery, recorded
+  // in the order like an ERP's shipment.
+  .get('/orders/network', requires('orders:approve', { summary: 'Orders a network dealer approved and has to deliver' }), async (c) => {
+    const user = c.get('user')!;
+    const rows = await c.get('db').all(sql`
+      select o.id, o.dealer_id as dealerId, d.name as dealerName, o.status, o.total, o.line_count as lineCount, o.submitted_at as submittedAt
+      from orders o join dealers d on d.id = o.dealer_id
+      where o.approver_dealer_id = ${user.dealerId ?? ''} and o.status in ('approved', 'shipped') and ${dealerScopeSql(c.get('scope')!)}
+      order by o.submitted_at, o.id limit 500`);
+    return c.json({ items: rows });
+  })
+  .post('/orders/:id/deliver', requires('orders:approve', { summary: 'A network dealer records that it delivered an order of its network' }), async (c) => {
+    let id;
+    try { id = parseDocId(c.req.param('id')); } catch (err) { if (err instanceof DocIdError) throw notFound('Order'); throw err; }
+    if (id.kind !== 'order') throw notFound('Order');
+    const user = c.get('user')!;
+    const { access, hint } = await docTarget(c, id);
+    if (!access) throw notFound('Order');
+    const room = roomFor(c, id.id, hint);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, await room.stateAsUpdate());
+    const b = body(doc, 'order');
+    const approval = b.get('approval') as { level?: string; approverDealerId?: string } | undefined;
+    if (approval?.level !== 'network' || !user.dealerId || approval.approverDealerId !== user.dealerId) throw new ApiError(409, 'not_yours', 'Only the dealer that approved this network order delivers it.');
+    const status = order.status(doc);
+    if (status !== 'approved' && status !== 'shipped') throw new ApiError(409, 'not_deliverable', `This order is ${status ?? 'not started'}; only approved orders can be delivered.`);
+    const lines = Object.values(order.lines(doc).toJSON()) as Array<{ productId: unknown; quantity: unknown }>;
+    const shipments = b.get('shipments') as Y.Array<Json>;
+    const progress = deliveryProgress(lines, shipments.toArray());
+    const at = new Date().toISOString();
+    const items = Object.entries(progress.byProduct).filter(([, p]) => p.ordered > p.delivered).map(([productId, p]) => ({ productId, quantity: p.ordered - p.delivered }));
+    const sv = Y.encodeStateVector(doc);
+    doc.transact(() => {
+      shipments.push([{ eventId: `own-${at}`, carrier: 'Own delivery', trackingNumber: '', status: 'delivered', eta: null, items, at, receivedAt: at, by: user.id }]);
+      b.set('status', 'delivered');
+      (b.get('statusHistory') as Y.Array<Json>).push([{ status: 'delivered', by: user.id, role: user.role, at }]);
+    });
+    await room.applyServerUpdate(id.id, Y.encodeStateAsUpdate(doc, sv));
+    await audit(c, { action: 'order.deliver', entityType: 'order', entityId: id.id, outcome: 'ok' });
+    return c.json({ id: id.id, status: 'delivered' });
   })
   .get('/orders/approval-rules', requires('orders:approve', { summary: 'The approval rules for orders' }), async (c) => {
     const rows = await c.get('db').all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${c.get('user')!.orgId}`);
