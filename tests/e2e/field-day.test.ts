@@ -95,6 +95,12 @@ it('a rep does three visits offline and HQ sees them, the flag, the photo and th
   await openVisit(stops[2].visitId);
   await checkIn(page, ctx, stops[2].dealer, 'Check in');
   await expect.poll(() => page.getByTestId('visit-status').textContent()).toBe('In progress');
+  // A stock count needs the network: offline it is kept in the form and the rep is told.
+  await page.getByLabel('Units on hand').fill('7');
+  await page.getByRole('button', { name: 'Add count' }).click();
+  await page.getByRole('button', { name: 'Save stock count' }).click();
+  await expect.poll(() => page.getByText(/Not sent: you are offline/).count()).toBe(1);
+  await expect.poll(() => page.getByRole('button', { name: 'Save stock count' }).count()).toBe(1);
   await checkIn(page, ctx, stops[2].dealer, 'Check out');
   await expect.poll(() => page.getByTestId('visit-status').textContent()).toBe('Done');
 

@@ -8,6 +8,7 @@ import type { FormDefinition } from '../../../../core/forms/definition.ts';
 import Shell, { FIELD_NAV } from '../../../components/Shell.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import FormView from '../../../field/FormView.tsx';
+import StockCount from '../../../field/StockCount.tsx';
 import { clockOffset, loadDay, plannedStart, todayIso, type Day } from '../../../field/day.ts';
 import { currentPosition, type Fix } from '../../../field/position.ts';
 import { get } from '../../../lib/api.ts';
@@ -149,6 +150,7 @@ export default function VisitPage() {
               )}</For>
             </fieldset>
           </Show>
+          <Show when={status() === 'in_progress'}><StockCount dealerId={id!.dealerId} /></Show>
           <label>Visit notes
             <textarea rows="3" value={(() => { const d = doc(); return d ? visit.notes(d).toString() : ''; })()} disabled={status() === 'done'}
               onChange={(e) => { const t = visit.notes(doc()!); doc()!.transact(() => { t.delete(0, t.length); t.insert(0, e.currentTarget.value); }); }} />
