@@ -1,4 +1,6 @@
 import { useParams, useSearchParams } from '@solidjs/router';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { initDoc, order, type OrderLine } from '../../../../core/docs/schema.ts';
@@ -13,11 +15,21 @@ import { openDoc, rememberDoc, type OpenDoc } from '../../../sync/registry.ts';
 
 interface Product { id: string; sku: string; name: string; unit: string; wholeUnits: boolean; price: { unitPrice: number; currency: string } | null }
 
+// The lines of an order kept on this device (the one being ordered again).
+async function linesOf(docId: string): Promise<OrderLine[]> {
+  const src = new Y.Doc();
+  const p = new IndexeddbPersistence(docId, src);
+  await p.whenSynced;
+  const lines = [...(order.lines(src)?.values() ?? [])];
+  await p.destroy();
+  return lines;
+}
+
 // An order as a document on this device: it opens and changes with the network off, and
 // merges with everyone else's edits when the room is reachable.
 export default function OrderPage() {
   const params = useParams<{ id: string }>();
-  const [search] = useSearchParams<{ new?: string }>();
+  const [search] = useSearchParams<{ new?: string; from?: string }>();
   // The dealer's own prices; a rep ordering on a dealer's behalf sees that dealer's.
   const dealerOf = () => { try { return parseDocId(params.id).dealerId; } catch { return ''; } };
   const [products] = createResource(() => get<{ items: Product[] }>(`/api/products?pageSize=200${me()?.user.role === 'field_rep' ? `&dealer=${encodeURIComponent(dealerOf())}` : ''}`));
@@ -34,7 +46,13 @@ export default function OrderPage() {
     o.doc.on('update', () => setVersion((v) => v + 1));
     await o.ready;
     // Only the person who made the order starts it; others wait for it to arrive.
-    if (search.new && order.status(o.doc) === undefined) initDoc(o.doc, id, me()!.user.id);
+    if (search.new && order.status(o.doc) === undefined) {
+      const from = search.from ? await linesOf(search.from) : [];
+      o.doc.transact(() => {
+        initDoc(o.doc, id!, me()!.user.id);
+        for (const line of from) order.setLine(o.doc, `${me()!.user.id}-${newUid().slice(0, 10)}`, { productId: line.productId, quantity: line.quantity });
+      });
+    }
     await rememberDoc({ id: id.id, kind: 'order', title: `Order ${id.uid.slice(0, 6)}`, updatedAt: Date.now() });
     setOpen(o);
     setVersion((v) => v + 1);
@@ -49,19 +67,13 @@ export default function OrderPage() {
   const editable = () => status() === 'draft';
 
   // One tap: a new draft with the same products and quantities (prices are the server's again).
+  // One tap: a new draft with the same products and quantities (prices are the server's again).
+  // The new order's page copies the lines itself, so nothing is written by a page about to unload.
   const orderAgain = async () => {
-    const d = doc();
-    if (!d) return;
     const dealerId = parseDocId(params.id).dealerId;
     const id = makeDocId('order', { dealerId }, newUid());
-    // Listed first, so that the edits below count as waiting to send if there is no network.
     await rememberDoc({ id, kind: 'order', title: `Order ${id.split('.')[2].slice(0, 6)}`, updatedAt: Date.now() });
-    const next = openDoc(id);
-    await next.ready;
-    initDoc(next.doc, parseDocId(id), me()!.user.id);
-    for (const [, line] of order.lines(d).entries()) order.setLine(next.doc, `${me()!.user.id}-${newUid().slice(0, 10)}`, { productId: line.productId, quantity: line.quantity });
-    next.close();
-    window.location.assign(`/portal/orders/${id}`);
+    window.location.assign(`/portal/orders/${id}?new=1&from=${encodeURIComponent(params.id)}`);
   };
 
   const addLine = (e: SubmitEvent) => {
