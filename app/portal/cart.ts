@@ -33,14 +33,6 @@ export async function removeFromCart(productId: string): Promise<CartLine[]> {
   return lines;
 }
 
-// The cart's lines, emptying it: for the order page when it is opened with `?cart=1`, to put
-// them into the new draft (order.setLine per line). Empty when there is nothing waiting.
-export async function takeCart(): Promise<Array<{ productId: string; quantity: number }>> {
-  const lines = await readCart();
-  if (lines.length) await writeCart([]);
-  return lines.map(({ productId, quantity }) => ({ productId, quantity }));
-}
-
 // The cart as a new draft order of the dealer, made on the device like "New order" and
 // "Order again" do: listed first (so its edits count as waiting to send offline), started,
 // filled, and the cart emptied. Returns the new document's id.

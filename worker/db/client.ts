@@ -35,3 +35,11 @@ export async function readBatch<T extends unknown[]>(db: Db, queries: SQL[]): Pr
   const results = await d1.batch(stmts);
   return results.map((r) => r.results) as { [K in keyof T]: T[K][] };
 }
+
+// D1 binds at most 100 parameters per query: a long id list is queried in parts (80 ids leave
+// room for the query's other parameters) and the rows joined.
+export async function inParts<T>(ids: readonly string[], query: (part: string[]) => Promise<T[]>, size = 80): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(...await query(ids.slice(i, i + size)));
+  return out;
+}

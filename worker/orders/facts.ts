@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { DEFAULT_APPROVAL_RULES, type OrderFacts, type PriceFact } from '../../core/orders/approval.ts';
-import type { Db } from '../db/client.ts';
+import { inParts, type Db } from '../db/client.ts';
 import { priceSubquery } from './pricing.ts';
 import { bestPromotion, parseSegments, promoPrice, type PromotionRule } from '../../core/orders/promotions.ts';
 
@@ -20,13 +20,10 @@ export async function loadOrderFacts(db: Db, dealerId: string, orderId: string, 
     select name, percent_off as percentOff, product_id as productId, category, segment, valid_from as validFrom, valid_to as validTo
     from promotions where org_id = ${dealer.orgId} and valid_from <= ${today} and valid_to >= ${today} order by id`);
   const segments = parseSegments(dealer.segments);
-  // D1 binds at most 100 parameters per query.
-  for (let i = 0; i < ids.length; i += 80) {
-    const rows = await db.all<{ id: string; name: string; category: string; wholeUnits: number; price: number | null }>(sql`
-      select p.id, p.name, p.category, p.whole_units as wholeUnits, ${priceSubquery(dealer, today, 'pli.unit_price')} as price
-      from products p where p.org_id = ${dealer.orgId} and p.status = 'active' and p.id in ${ids.slice(i, i + 80)}`);
-    for (const r of rows) prices.set(r.id, { name: r.name, wholeUnits: !!r.wholeUnits, unitPrice: r.price === null ? null : promoPrice(r.price, bestPromotion(r, { segments }, promos, today)?.percentOff) });
-  }
+  const rows = await inParts(ids, (part) => db.all<{ id: string; name: string; category: string; wholeUnits: number; price: number | null }>(sql`
+    select p.id, p.name, p.category, p.whole_units as wholeUnits, ${priceSubquery(dealer, today, 'pli.unit_price')} as price
+    from products p where p.org_id = ${dealer.orgId} and p.status = 'active' and p.id in ${part}`));
+  for (const r of rows) prices.set(r.id, { name: r.name, wholeUnits: !!r.wholeUnits, unitPrice: r.price === null ? null : promoPrice(r.price, bestPromotion(r, { segments }, promos, today)?.percentOff) });
   const [exposure, rules] = await Promise.all([
     db.all<{ n: number | null }>(sql`select sum(total) as n from orders where dealer_id = ${dealerId} and id != ${orderId} and status in ('approved', 'shipped')`),
     db.all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${dealer.orgId}`),

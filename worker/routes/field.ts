@@ -5,7 +5,7 @@ import { makeDocId } from '../../core/docs/id.ts';
 import { isDue, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
 import { dayQuery, periodQuery, taskBody, taskListQuery, visitPlanBody } from '../../core/validators/field.ts';
 import { audit } from '../audit.ts';
-import { newId, type Db } from '../db/client.ts';
+import { inParts, newId, type Db } from '../db/client.ts';
 import { dealerScopeSql } from '../db/scope.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -143,18 +143,10 @@ export const fieldRoutes = new Hono<AppEnv>()
         ${q.rep ? sql`and v.rep_id = ${q.rep}` : sql``} ${q.dealer ? sql`and v.dealer_id = ${q.dealer}` : sql``} ${q.region ? sql`and d.region_id = ${q.region}` : sql``}
       order by coalesce(v.check_in_at, v.planned_start) desc limit 500`);
     const ids = visits.map((v) => v.id);
-    // D1 binds at most 100 parameters per query.
-    const photos: Array<{ visitId: string; sha256: string; questionId: string | null }> = [];
-    const answers: Array<{ visitId: string; formId: string; formVersion: number; questionId: string; value: string }> = [];
-    for (let i = 0; i < ids.length; i += 90) {
-      const part = ids.slice(i, i + 90);
-      const [p, a] = await Promise.all([
-        db.all<(typeof photos)[number]>(sql`select visit_id as visitId, sha256, question_id as questionId from visit_photos where visit_id in ${part}`),
-        db.all<(typeof answers)[number]>(sql`select visit_id as visitId, form_id as formId, form_version as formVersion, question_id as questionId, value from visit_answers where visit_id in ${part}`),
-      ]);
-      photos.push(...p);
-      answers.push(...a);
-    }
+    const [photos, answers] = await Promise.all([
+      inParts(ids, (part) => db.all<{ visitId: string; sha256: string; questionId: string | null }>(sql`select visit_id as visitId, sha256, question_id as questionId from visit_photos where visit_id in ${part}`)),
+      inParts(ids, (part) => db.all<{ visitId: string; formId: string; formVersion: number; questionId: string; value: string }>(sql`select visit_id as visitId, form_id as formId, form_version as formVersion, question_id as questionId, value from visit_answers where visit_id in ${part}`)),
+    ]);
     return c.json({
       items: visits.map((v) => ({
         ...v, verified: !!v.verified,

@@ -17,6 +17,7 @@ import { readId, readJson } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';
 import { roomFor } from '../sync/access.ts';
 import type { AppEnv } from '../types.ts';
+import { serverCopy } from '../sync/server-copy.ts';
 
 const SECRET_PREFIX = 'fnk_';
 // Orders the ERP may report shipments for: decided (approved) and on their way or done.
@@ -94,8 +95,7 @@ export const integrationRoutes = new Hono<AppEnv>()
 
     // The room's current state, changed as the server: 'shipments' is the server's list alone.
     const room = roomFor(c, id.id);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await room.stateAsUpdate());
+    const { doc, commit } = await serverCopy(room, id.id);
     if (doc.getMap('meta').get('kind') !== 'order') throw noOrder();
     const b = docBody(doc, 'order');
     const list = b.get('shipments') as Y.Array<Json> | undefined;
@@ -126,7 +126,6 @@ export const integrationRoutes = new Hono<AppEnv>()
     };
     const progress = deliveryProgress(lines, [...recorded, record]);
     const next = progress.complete ? 'delivered' : status === 'approved' ? 'shipped' : status;
-    const sv = Y.encodeStateVector(doc);
     doc.transact(() => {
       let shipments = list;
       if (!shipments) { shipments = new Y.Array<Json>(); b.set('shipments', shipments); }
@@ -138,7 +137,7 @@ export const integrationRoutes = new Hono<AppEnv>()
         history.push([{ status: next, by: `erp:${key.id}`, role: 'server', at: now }]);
       }
     });
-    await room.applyServerUpdate(id.id, Y.encodeStateAsUpdate(doc, sv));
+    await commit();
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
     await audit(c, {
       action: 'shipment.record', entityType: 'order', entityId: id.id, actorId: actor, actorRole: 'apikey',

@@ -12,7 +12,9 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { readJson } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import { docTarget, roomFor } from '../sync/access.ts';
+import { serverCopy } from '../sync/server-copy.ts';
 import type { AppEnv } from '../types.ts';
+import { inParts } from '../db/client.ts';
 
 export const orderRoutes = new Hono<AppEnv>()
   // The approver's queue: orders waiting at the caller's level, in the caller's scope.
@@ -28,11 +30,9 @@ export const orderRoutes = new Hono<AppEnv>()
       where o.approval_state in ('pending', 'held') and ${dealerScopeSql(c.get('scope')!)} ${level}
       order by o.submitted_at, o.id limit 500`) as Array<Record<string, unknown> & { id: string }>;
     // The lines, so an approver sees what is ordered without opening the document.
-    const lines: Array<{ orderId: string; productId: string; name: string; quantity: number; unitPrice: number | null }> = [];
-    for (let i = 0; i < rows.length; i += 90) {
-      lines.push(...await c.get('db').all<(typeof lines)[number]>(sql`select l.order_id as orderId, l.product_id as productId, coalesce(p.name, l.product_id) as name, l.quantity, l.unit_price as unitPrice
-        from order_lines l left join products p on p.id = l.product_id where l.order_id in ${rows.slice(i, i + 90).map((r) => r.id)} order by l.line_id`));
-    }
+    const lines = await inParts(rows.map((r) => r.id), (part) => c.get('db').all<{ orderId: string; productId: string; name: string; quantity: number; unitPrice: number | null }>(sql`
+      select l.order_id as orderId, l.product_id as productId, coalesce(p.name, l.product_id) as name, l.quantity, l.unit_price as unitPrice
+      from order_lines l left join products p on p.id = l.product_id where l.order_id in ${part} order by l.line_id`));
     return c.json({ items: rows.map((r) => ({ ...r, lines: lines.filter((l) => l.orderId === r.id) })) });
   })
   .post('/orders/:id/decision', requires('orders:approve', { summary: 'Approve or reject an order waiting for the caller', body: verdictBody }), async (c) => {
@@ -70,8 +70,7 @@ export const orderRoutes = new Hono<AppEnv>()
     const { access, hint } = await docTarget(c, id);
     if (!access) throw notFound('Order');
     const room = roomFor(c, id.id, hint);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await room.stateAsUpdate());
+    const { doc, commit } = await serverCopy(room, id.id);
     const b = body(doc, 'order');
     const approval = b.get('approval') as { level?: string; approverDealerId?: string } | undefined;
     if (approval?.level !== 'network' || !user.dealerId || approval.approverDealerId !== user.dealerId) throw new ApiError(409, 'not_yours', 'Only the dealer that approved this network order delivers it.');
@@ -82,13 +81,12 @@ export const orderRoutes = new Hono<AppEnv>()
     const progress = deliveryProgress(lines, shipments.toArray());
     const at = new Date().toISOString();
     const items = Object.entries(progress.byProduct).filter(([, p]) => p.ordered > p.delivered).map(([productId, p]) => ({ productId, quantity: p.ordered - p.delivered }));
-    const sv = Y.encodeStateVector(doc);
     doc.transact(() => {
       shipments.push([{ eventId: `own-${at}`, carrier: 'Own delivery', trackingNumber: '', status: 'delivered', eta: null, items, at, receivedAt: at, by: user.id }]);
       b.set('status', 'delivered');
       (b.get('statusHistory') as Y.Array<Json>).push([{ status: 'delivered', by: user.id, role: user.role, at }]);
     });
-    await room.applyServerUpdate(id.id, Y.encodeStateAsUpdate(doc, sv));
+    await commit();
     await audit(c, { action: 'order.deliver', entityType: 'order', entityId: id.id, outcome: 'ok' });
     return c.json({ id: id.id, status: 'delivered' });
   })

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { channelStock } from '../../core/db/schema.ts';
 import { stockQuery, stockReportBody } from '../../core/validators/stock.ts';
 import { audit } from '../audit.ts';
-import { nowIso, runBatch } from '../db/client.ts';
+import { inParts, nowIso, runBatch } from '../db/client.ts';
 import { notify } from '../notify/notify.ts';
 import { dealerScopeSql } from '../db/scope.ts';
 import { inScope } from '../dealers/queries.ts';
@@ -82,11 +82,7 @@ export const stockRoutes = new Hono<AppEnv>()
     }
     const body = await readJson(c, stockReportBody);
     const ids = body.items.map((i) => i.productId);
-    const known = new Set<string>();
-    for (let i = 0; i < ids.length; i += 80) {
-      const rows = await db.all<{ id: string }>(sql`select id from products where org_id = ${user.orgId} and status = 'active' and id in ${ids.slice(i, i + 80)}`);
-      for (const r of rows) known.add(r.id);
-    }
+    const known = new Set((await inParts(ids, (part) => db.all<{ id: string }>(sql`select id from products where org_id = ${user.orgId} and status = 'active' and id in ${part}`))).map((r) => r.id));
     const fields: Record<string, string> = {};
     body.items.forEach((it, i) => { if (!known.has(it.productId)) fields[`items.${i}.productId`] = 'There is no such product'; });
     if (Object.keys(fields).length) throw new ApiError(422, 'unknown_product', `Check ${Object.keys(fields).join(', ')}: there is no such product.`, fields);

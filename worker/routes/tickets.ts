@@ -3,7 +3,6 @@
 // or to the HQ queue. The thread itself lives in the ticket document and syncs like any other.
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../../core/docs/id.ts';
 import type { TicketRoute } from '../../core/docs/schema.ts';
 import { ticketListQuery, ticketRouteBody } from '../../core/validators/tickets.ts';
@@ -13,6 +12,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import { docTarget, roomFor } from '../sync/access.ts';
+import { serverCopy } from '../sync/server-copy.ts';
 import type { AppEnv } from '../types.ts';
 import { createTask } from './field.ts';
 
@@ -91,8 +91,7 @@ export const ticketRoutes = new Hono<AppEnv>()
     const user = c.get('user')!;
     const room = roomFor(c, id.id, hint);
     // The room's current state, changed as the server: routedTo is the server's field alone.
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await room.stateAsUpdate());
+    const { doc, commit } = await serverCopy(room, id.id);
     if (doc.getMap('meta').get('kind') !== 'ticket') throw notFound('Ticket');
     let route: TicketRoute = { to: 'hq', repId: null, taskId: null, dueDate: null, by: user.id, at: new Date().toISOString() };
     if (body.to === 'rep') {
@@ -105,13 +104,12 @@ export const ticketRoutes = new Hono<AppEnv>()
       }, user.id);
       route = { ...route, to: 'rep', repId: task.repId, taskId: task.id, dueDate: open[0]?.dueDate ?? dueDate };
     }
-    const sv = Y.encodeStateVector(doc);
     doc.transact(() => {
       const b = doc.getMap('ticket');
       b.set('routedTo', { ...route });
       b.set('assignedTo', route.repId);
     });
-    await room.applyServerUpdate(id.id, Y.encodeStateAsUpdate(doc, sv));
+    await commit();
     await audit(c, { action: 'ticket.route', entityType: 'ticket', entityId: id.id, outcome: 'ok', detail: { to: route.to, taskId: route.taskId } });
     return c.json({ id: id.id, routedTo: route });
   });
