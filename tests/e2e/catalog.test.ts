@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { apiSession, newPhone, signIn } from './support/session.ts';
+import { apiSession, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -21,8 +21,7 @@ it('searches, sees a promotion, and adds to the cart offline', async () => {
   const page = await ctx.newPage();
   await signIn(page, 'dealer@demo.test');
   await page.waitForURL((u) => u.pathname.startsWith('/portal'));
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog', exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/portal/catalog');
   await expect.poll(() => page.locator('[data-product]').count(), { timeout: 15_000 }).toBeGreaterThan(100);

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { apiSession, newPhone, signIn } from './support/session.ts';
+import { apiSession, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -32,8 +32,7 @@ it('a rep does three visits offline and HQ sees them, the flag, the photo and th
   const page = await ctx.newPage();
   await signIn(page, 'rep@demo.test');
   await page.waitForURL((u) => u.pathname.startsWith('/field'));
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
   await page.goto('/field/today');
   await expect.poll(() => page.locator('ol.stops > li').count(), { timeout: 20_000 }).toBe(plan.stops.length);
   // The optimiser (in its Web Worker) put an arrival time on the stops.

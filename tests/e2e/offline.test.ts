@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { apiSession, newPhone, signIn } from './support/session.ts';
+import { apiSession, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -20,8 +20,7 @@ it('reloads offline and still shows the signed-in home and cached dealers', asyn
   await page.waitForURL((u) => u.pathname.startsWith('/field'));
   await expect.poll(() => page.getByText(firstName).count(), { timeout: 15_000 }).toBeGreaterThan(0);
   // Wait until the service worker controls the page, so the reload can be answered offline.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
 
   await context.setOffline(true);
   await page.reload();

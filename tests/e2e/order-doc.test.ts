@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { baseUrl, newPhone, signIn } from './support/session.ts';
+import { baseUrl, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -40,7 +40,7 @@ it('merges an order edited online and offline, keeping offline work across a clo
   await pb.evaluate(async () => { await navigator.serviceWorker.ready; });
   await pb.goto(orderPath);
   await expect.poll(() => lineNames(pb), { timeout: 15_000 }).toEqual([first]);
-  await expect.poll(() => pb.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(pb);
 
   await b.setOffline(true);
   const offlineLine = await addLine(pb, 3, '5');
@@ -78,7 +78,7 @@ it('catches up a closed document in the background when the network returns, and
   await page.waitForURL((u) => u.pathname.startsWith('/portal/orders/'));
   const docId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
   await expect.poll(() => page.getByRole('status').filter({ hasText: /^Synced/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
 
   await ctx.setOffline(true);
   const offlineLine = await addLine(page, 2, '4');
@@ -115,7 +115,7 @@ it('the service worker catches up changed documents through Background Sync with
   await page.waitForURL((u) => u.pathname.startsWith('/portal/orders/'));
   const docId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
   await expect.poll(() => page.getByRole('status').filter({ hasText: /^Synced/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
 
   await ctx.setOffline(true);
   const offlineLine = await addLine(page, 4, '3');

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { apiSession, baseUrl, newPhone, signIn } from './support/session.ts';
+import { apiSession, baseUrl, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -32,8 +32,7 @@ it('reorder offline, approval by the regional manager, a partial shipment from t
   const page = await ctx.newPage();
   await signIn(page, 'dealer@demo.test');
   await page.waitForURL((u) => u.pathname.startsWith('/portal'));
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(page);
 
   // A past order: one small line, approved at once.
   await page.getByRole('button', { name: 'New order' }).click();

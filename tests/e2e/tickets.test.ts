@@ -4,7 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
-import { apiSession, baseUrl, newPhone, signIn } from './support/session.ts';
+import { apiSession, baseUrl, newPhone, signIn, untilInstalled } from './support/session.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -83,7 +83,7 @@ it('a ticket opened with the network off waits on the device and reaches HQ when
   await dp.waitForURL((u) => u.pathname.startsWith('/portal'));
   await dp.getByRole('link', { name: 'Support' }).click();
   await dp.waitForURL((u) => u.pathname === '/portal/tickets');
-  await expect.poll(() => dp.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+  await untilInstalled(dp);
 
   await phone.setOffline(true);
   await dp.evaluate(() => window.dispatchEvent(new Event('offline')));

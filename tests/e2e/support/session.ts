@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { DEMO_PASSWORD } from '../../../core/demo/users.ts';
 
 export const baseUrl = () => inject('baseUrl');
@@ -25,4 +25,10 @@ export async function apiSession(email: string, password = DEMO_PASSWORD): Promi
   if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   return (path, init = {}) => fetch(`${baseUrl()}${path}`, { ...init, headers: { cookie, origin: baseUrl(), ...(init.headers ?? {}) } });
+}
+
+// Until the service worker controls the page: from then on the app opens with the network off.
+export async function untilInstalled(page: Page): Promise<void> {
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
 }
