@@ -6,13 +6,13 @@ import { parseDocId, type DocId } from '../core/docs/id.ts';
 import { project, type ProjectionContext } from '../core/docs/projection.ts';
 import { DEFAULT_FIELD_SETTINGS } from '../core/field/checkin.ts';
 import { decideOrder, mayDecide } from '../core/orders/approval.ts';
-import { makeDb } from '../worker/db/client.ts';
-import { notify } from '../worker/notify/notify.ts';
-import { loadOrderFacts } from '../worker/orders/facts.ts';
+import { makeDb } from '../server/db.ts';
+import { notify } from '../server/notify.ts';
+import { loadOrderFacts } from '../server/order-facts.ts';
 import { needsDecision, writeDecision, writeVerdict, type Verdict } from './order-decisions.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
 import type { Json } from '../core/docs/schema.ts';
-import type { Env } from '../worker/env.ts';
+import type { ServerEnv as Env } from '../server/env.ts';
 import {
   CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
   MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage,

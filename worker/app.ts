@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { makeDb } from './db/client.ts';
+import { makeDb } from '../server/db.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { publicRoute } from './middleware/access.ts';
 import { csrf } from './middleware/csrf.ts';

@@ -1,5 +1,5 @@
 import { createApp } from './app.ts';
-import { makeDb } from './db/client.ts';
+import { makeDb } from '../server/db.ts';
 import { pruneExpiredSessions } from './auth/sessions.ts';
 import type { Env } from './env.ts';
 

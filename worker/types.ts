@@ -1,6 +1,6 @@
 import type { Role } from '../core/db/schema.ts';
-import type { ScopeKind } from '../core/auth/roles.ts';
-import type { Db } from './db/client.ts';
+import type { Scope } from '../server/scope.ts';
+import type { Db } from '../server/db.ts';
 import type { Env } from './env.ts';
 
 export interface SessionUser {
@@ -12,7 +12,6 @@ export interface SessionUser {
   orgId: string;
 }
 
-export interface Scope { kind: ScopeKind; userId: string; regionIds: string[]; dealerId: string | null }
 
 export interface AppEnv {
   Bindings: Env;
@@ -23,3 +22,5 @@ export interface AppEnv {
     scope: Scope | null;
   };
 }
+
+export type { Scope };

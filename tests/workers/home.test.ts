@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { tierProgress } from '../../core/home/tiers.ts';
 import { b64url, concat, fromB64url, hkdf } from '../../core/push/webpush.ts';
-import { makeDb } from '../../worker/db/client.ts';
-import { notify } from '../../worker/notify/notify.ts';
+import { makeDb } from '../../server/db.ts';
+import { notify } from '../../server/notify.ts';
 import { seedDemo, signIn, type Api } from './fixtures.ts';
 
 type Home = {

@@ -11,7 +11,7 @@ import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, order } from '../../core/docs/schema.ts';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
-import { makeDb } from '../../worker/db/client.ts';
+import { makeDb } from '../../server/db.ts';
 import { session } from '../../worker/middleware/session.ts';
 import { docTarget } from '../../worker/sync/access.ts';
 import type { AppEnv } from '../../worker/types.ts';

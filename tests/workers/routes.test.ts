@@ -1,7 +1,7 @@
 // Walks every registered route for every role: a route added without an access rule, or one
 // that answers a refused role with data or a 500, fails here.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { can } from '../../core/auth/roles.ts';
+import { can } from '../../core/access/roles.ts';
 import { ROLES, type Role } from '../../core/db/schema.ts';
 import { app } from '../../worker/index.ts';
 import { ACCESS_RULES } from '../../worker/middleware/access.ts';

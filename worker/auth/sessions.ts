@@ -2,7 +2,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { randomToken, sha256Hex } from '../../core/auth/password.ts';
 import { sessions, users } from '../../core/db/schema.ts';
-import { runBatch, type Db } from '../db/client.ts';
+import { runBatch, type Db } from '../../server/db.ts';
 import type { AppEnv, SessionUser } from '../types.ts';
 import { clientIp } from '../audit.ts';
 import { writeSessionCookie } from './cookies.ts';

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { loginThrottle } from '../../core/db/schema.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../../server/db.ts';
 
 // Failed sign-ins per account and per address. After FREE_FAILURES the key is locked for
 // BASE_LOCK_MS, doubling with each further failure up to MAX_LOCK_MS: guessing gets slow

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DealerListQuery } from '../../core/validators/dealers.ts';
-import { readBatch, type Db } from '../db/client.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { readBatch, type Db } from '../../server/db.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import type { Scope } from '../types.ts';
 
 export interface DealerSummary {

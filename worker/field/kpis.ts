@@ -4,8 +4,8 @@
 import { sql } from 'drizzle-orm';
 import { makeDocId } from '../../core/docs/id.ts';
 import { occurrences, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
-import type { Db } from '../db/client.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import type { Db } from '../../server/db.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import type { Scope } from '../types.ts';
 import { fieldSettings } from './settings.ts';
 

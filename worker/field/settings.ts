@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../core/field/checkin.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../../server/db.ts';
 
 // The organisation's field settings, found through the user (one organisation per user).
 export async function fieldSettings(db: Db, userId: string): Promise<FieldSettings> {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { can, type Permission } from '../../core/auth/roles.ts';
+import { can, type Permission } from '../../core/access/roles.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../http/errors.ts';
 import type { AppEnv } from '../types.ts';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import { scopeOf } from '../../core/auth/roles.ts';
+import { scopeOf } from '../../core/access/roles.ts';
 import { userRegions } from '../../core/db/schema.ts';
 import { readSessionCookie } from '../auth/cookies.ts';
 import { loadSession } from '../auth/sessions.ts';

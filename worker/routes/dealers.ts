@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { can } from '../../core/auth/roles.ts';
+import { can } from '../../core/access/roles.ts';
 import { certifications, contracts, dealerContacts, dealers, DEALER_TYPES, regions, repAssignments, territories, users, type Dealer } from '../../core/db/schema.ts';
 import { dealerCreateBody, dealerListQuery, dealerProfileBody, dealerUpdateBody, type DealerProfileBody } from '../../core/validators/dealers.ts';
 import { audit } from '../audit.ts';
-import { newId, nowIso, runBatch, type Db } from '../db/client.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { newId, nowIso, runBatch, type Db } from '../../server/db.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import { dealerPoints, inScope, listDealers, parentChain, summariesWhere } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';

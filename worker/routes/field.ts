@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { can } from '../../core/auth/roles.ts';
+import { can } from '../../core/access/roles.ts';
 import { makeDocId } from '../../core/docs/id.ts';
 import { isDue, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
 import { dayQuery, periodQuery, taskBody, taskListQuery, visitPlanBody } from '../../core/validators/field.ts';
 import { audit } from '../audit.ts';
-import { inParts, newId, type Db } from '../db/client.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { inParts, newId, type Db } from '../../server/db.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';

@@ -5,7 +5,7 @@ import { validateAnswers } from '../../core/forms/answers.ts';
 import type { FormDefinition } from '../../core/forms/definition.ts';
 import { formAssignmentsBody, formCheckBody, formCreateBody, formListQuery, formVersionBody, type FormAssignmentInput } from '../../core/validators/forms.ts';
 import { audit } from '../audit.ts';
-import { newId, readBatch, runBatch, type Db } from '../db/client.ts';
+import { newId, readBatch, runBatch, type Db } from '../../server/db.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';

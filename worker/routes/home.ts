@@ -2,16 +2,16 @@
 // HQ publishing announcements and documents, and each user's notifications and push subscriptions.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { faceOf } from '../../core/auth/roles.ts';
+import { faceOf } from '../../core/access/roles.ts';
 import { announcements, dealerDocuments, notifications, pushSubscriptions } from '../../core/db/schema.ts';
 import { tierProgress } from '../../core/home/tiers.ts';
 import { announcementBody, documentUploadQuery, MAX_DOCUMENT_BYTES, pushSubscribeBody, pushUnsubscribeBody, readNotificationsBody } from '../../core/validators/home.ts';
 import { audit } from '../audit.ts';
-import { newId, readBatch } from '../db/client.ts';
+import { newId, readBatch } from '../../server/db.ts';
 import { ApiError, notFound, parseWith } from '../http/errors.ts';
 import { readId, readJson } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
-import { markRead, vapidOf } from '../notify/notify.ts';
+import { markRead, vapidOf } from '../../server/notify.ts';
 import type { AppEnv } from '../types.ts';
 
 // Orders that count as sold, and orders still on their way.

@@ -11,7 +11,7 @@ import { parseDocId } from '../../core/docs/id.ts';
 import { body as docBody, order, type Json } from '../../core/docs/schema.ts';
 import { apiKeyCreateBody, deliveryProgress, shipmentEventBody, type ApiScope, type ShipmentRecord } from '../../core/validators/integrations.ts';
 import { audit } from '../audit.ts';
-import { newId, readBatch } from '../db/client.ts';
+import { newId, readBatch } from '../../server/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { permissionsOf, scopeOf } from '../../core/auth/roles.ts';
+import { permissionsOf, scopeOf } from '../../core/access/roles.ts';
 import { organisations, userRegions } from '../../core/db/schema.ts';
 import { requires } from '../middleware/access.ts';
 import type { AppEnv } from '../types.ts';

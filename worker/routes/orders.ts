@@ -7,14 +7,14 @@ import { deliveryProgress } from '../../core/validators/integrations.ts';
 import { DEFAULT_APPROVAL_RULES } from '../../core/orders/approval.ts';
 import { approvalRulesBody, verdictBody } from '../../core/validators/orders.ts';
 import { audit } from '../audit.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import { docTarget, roomFor } from '../sync/access.ts';
 import { serverCopy } from '../sync/server-copy.ts';
 import type { AppEnv } from '../types.ts';
-import { inParts } from '../db/client.ts';
+import { inParts } from '../../server/db.ts';
 
 export const orderRoutes = new Hono<AppEnv>()
   // The approver's queue: orders waiting at the caller's level, in the caller's scope.

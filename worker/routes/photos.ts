@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { photos } from '../../core/db/schema.ts';
 import { imageTypeOf, MAX_PHOTO_BYTES, photoReadQuery, photoUploadQuery, shaSchema } from '../../core/validators/photos.ts';
 import { audit } from '../audit.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../../server/db.ts';
 import { inScope } from '../dealers/queries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';

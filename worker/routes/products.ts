@@ -3,13 +3,13 @@ import { Hono } from 'hono';
 import { dealers } from '../../core/db/schema.ts';
 import { productListQuery } from '../../core/validators/products.ts';
 import { audit } from '../audit.ts';
-import { readBatch } from '../db/client.ts';
+import { readBatch } from '../../server/db.ts';
 import { inScope } from '../dealers/queries.ts';
 import { notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import type { AppEnv } from '../types.ts';
-import { priceSubquery } from '../orders/pricing.ts';
+import { priceSubquery } from '../../server/pricing.ts';
 import { eq } from 'drizzle-orm';
 import { bestPromotion, parseSegments, promoPrice, type PromotionRule } from '../../core/orders/promotions.ts';
 

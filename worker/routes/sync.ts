@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { DocIdError, parseDocId } from '../../core/docs/id.ts';
 import { docsListQuery, syncBatchBody } from '../../core/validators/sync.ts';
 import { audit } from '../audit.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';

@@ -7,7 +7,7 @@ import { parseDocId, type DocId } from '../../core/docs/id.ts';
 import type { TicketRoute } from '../../core/docs/schema.ts';
 import { ticketListQuery, ticketRouteBody } from '../../core/validators/tickets.ts';
 import { audit } from '../audit.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';

@@ -4,7 +4,7 @@ import { randomToken, sha256Hex } from '../../core/auth/password.ts';
 import { dealers, invitations, regions, sessions, userRegions, users } from '../../core/db/schema.ts';
 import { userCreateBody, userListQuery, userUpdateBody } from '../../core/validators/users.ts';
 import { audit } from '../audit.ts';
-import { newId, runBatch, type Db } from '../db/client.ts';
+import { newId, runBatch, type Db } from '../../server/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';

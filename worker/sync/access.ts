@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { DocId } from '../../core/docs/id.ts';
 import type { Role } from '../../core/db/schema.ts';
-import { dealerScopeSql } from '../db/scope.ts';
+import { dealerScopeSql } from '../../server/scope.ts';
 import type { AppEnv } from '../types.ts';
 
 export type DocAccess = 'read' | 'write' | null;

@@ -2,10 +2,10 @@
 // browser each recipient allowed. Called from order decisions, shipments and ticket answers.
 // It never throws to its caller: a failure is logged and the rest goes on.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { notifications, pushSubscriptions, type Role } from '../../core/db/schema.ts';
-import { buildPushRequest, importVapidPrivateKey, type VapidKeys } from '../../core/push/webpush.ts';
-import { newId, runBatch, type Db } from '../db/client.ts';
-import type { Env } from '../env.ts';
+import { notifications, pushSubscriptions, type Role } from '../core/db/schema.ts';
+import { buildPushRequest, importVapidPrivateKey, type VapidKeys } from '../core/push/webpush.ts';
+import { newId, runBatch, type Db } from './db.ts';
+import type { ServerEnv as Env } from './env.ts';
 
 export const NOTIFICATION_KINDS = ['order_approved', 'order_rejected', 'order_shipped', 'ticket_answered', 'announcement', 'low_stock'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

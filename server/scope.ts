@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Scope } from '../types.ts';
+import type { ScopeKind } from '../core/access/roles.ts';
+
+export interface Scope { kind: ScopeKind; userId: string; regionIds: string[]; dealerId: string | null }
 
 // The caller's slice of the network as a SQL condition on a dealers alias, so filtering
 // happens in the query (and a count or a page never sees rows outside it).

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { DEFAULT_APPROVAL_RULES, type OrderFacts, type PriceFact } from '../../core/orders/approval.ts';
-import { inParts, type Db } from '../db/client.ts';
+import { DEFAULT_APPROVAL_RULES, type OrderFacts, type PriceFact } from '../core/orders/approval.ts';
+import { inParts, type Db } from './db.ts';
 import { priceSubquery } from './pricing.ts';
-import { bestPromotion, parseSegments, promoPrice, type PromotionRule } from '../../core/orders/promotions.ts';
+import { bestPromotion, parseSegments, promoPrice, type PromotionRule } from '../core/orders/promotions.ts';
 
 // Everything the server needs from D1 to decide a submitted order: the dealer's price for each
 // product named, its credit limit and what it already owes, and its organisation's rules.

@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
-import * as schema from '../../core/db/schema.ts';
+import * as schema from '../core/db/schema.ts';
 
 export type Db = ReturnType<typeof makeDb>;
 
