@@ -3,16 +3,12 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { parseDocId, type DocId } from '../core/docs/id.ts';
-import { project, type ProjectionContext } from '../core/docs/projection.ts';
-import { DEFAULT_FIELD_SETTINGS } from '../core/field/checkin.ts';
-import { decideOrder, mayDecide } from '../core/orders/approval.ts';
-import { makeDb } from '../server/db.ts';
-import { notify } from '../server/notify.ts';
-import { loadOrderFacts } from '../server/order-facts.ts';
-import { needsDecision, writeDecision, writeVerdict, type Verdict } from './order-decisions.ts';
+import { runCommand, type CommandOutcome, type RoomCommand } from '../core/docs/kinds/commands.ts';
+import { project } from '../core/docs/projection.ts';
 import type { Violation, WriterRole } from '../core/docs/rules.ts';
-import type { Json } from '../core/docs/schema.ts';
+import { headerOf, type Json } from '../core/docs/schema.ts';
 import type { ServerEnv as Env } from '../server/env.ts';
+import { HOOKS, markOf, type HookRoom } from './hooks.ts';
 import {
   CLOSE_MALFORMED, CLOSE_TOO_LARGE, DEFAULT_MAX_MESSAGE_BYTES,
   MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage,
@@ -20,13 +16,18 @@ import {
 import { Refused, RoomCore, type Applied, type Writer } from './room-core.ts';
 import { SqliteUpdateStore } from './sqlite-store.ts';
 
+// Who created a document, as the Worker authorised it: written into the header when the room
+// first holds the document.
+export interface Birth { createdBy: string; createdAt: string }
+
 // Who is on a socket. Kept in the socket's attachment so it survives hibernation, together
 // with the awareness client ids (and their last clocks) that this socket speaks for.
 export interface Connection { userId: string; role: WriterRole; access: 'read' | 'write'; awareness: Record<string, number> }
 
-// One room per Yjs document: the standard sync and awareness protocol over hibernatable
-// WebSockets, an append-only update log in the room's SQLite, and the write rules from core/
-// applied to every change, with corrections sent back as server updates.
+// One room per Yjs document. This class is the protocol adapter: the standard sync and awareness
+// protocol over hibernatable WebSockets, and the RPC the Worker calls. RoomCore holds the
+// document, its storage and its rules; hooks.ts what each kind does on a change (projection
+// facts, decisions, notifications).
 export class DocRoom extends DurableObject<Env> {
   private core: RoomCore | null = null;
   private readonly store: SqliteUpdateStore;
@@ -55,13 +56,21 @@ export class DocRoom extends DurableObject<Env> {
     this.core = row ? new RoomCore(this.store, parseDocId(row.value)) : null;
   }
 
-  private bindDocId(id: string) {
-    if (this.core) {
-      if (this.core.docId.id !== id) throw new Refused(CLOSE_MALFORMED, 'This room holds another document');
-      return;
+  // The room holds one document, created here (header and structure) by the first authorised
+  // caller the Worker lets create it. Without a birth, only an existing document is served.
+  private bindDocId(id: string, birth?: Birth): RoomCore {
+    if (this.core && this.core.docId.id !== id) throw new Refused(CLOSE_MALFORMED, 'This room holds another document');
+    if (!this.core) {
+      if (!birth) throw new Refused(CLOSE_MALFORMED, 'No such document');
+      this.ctx.storage.sql.exec("insert or replace into room_meta (key, value) values ('docId', ?)", id);
+      this.core = new RoomCore(this.store, parseDocId(id));
     }
-    this.ctx.storage.sql.exec("insert or replace into room_meta (key, value) values ('docId', ?)", id);
-    this.core = new RoomCore(this.store, parseDocId(id));
+    if (!this.core.created) {
+      if (!birth) throw new Refused(CLOSE_MALFORMED, 'No such document');
+      const update = this.core.create(headerOf(this.core.docId, birth.createdBy, birth.createdAt));
+      if (update) { this.broadcast(syncMessage(SYNC_UPDATE, update)); this.scheduleProjection(); }
+    }
+    return this.core;
   }
 
   private sendStep1(ws: WebSocket) {
@@ -71,7 +80,8 @@ export class DocRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
     const docId = request.headers.get('x-doc-id') ?? '';
-    try { this.bindDocId(docId); } catch (err) { return new Response((err as Error).message, { status: 400 }); }
+    const birth = { createdBy: request.headers.get('x-created-by') ?? '', createdAt: request.headers.get('x-created-at') ?? '' };
+    try { this.bindDocId(docId, birth.createdBy && birth.createdAt ? birth : undefined); } catch (err) { return new Response((err as Error).message, { status: 404 }); }
     const conn: Connection = {
       userId: request.headers.get('x-user-id') ?? '',
       role: (request.headers.get('x-user-role') ?? 'analyst') as WriterRole,
@@ -131,42 +141,31 @@ export class DocRoom extends DurableObject<Env> {
     if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
   }
 
+  private hookRoom(core: RoomCore): HookRoom {
+    return { env: this.env, id: core.docId, doc: core.doc, command: (fn) => this.serverCommand(core, fn), waitUntil: (p) => this.ctx.waitUntil(p) };
+  }
+
   // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
   private applyClientUpdate(update: Uint8Array, writer: Writer): Applied {
     if (!this.core) throw new Refused(CLOSE_MALFORMED, 'No document is bound to this room');
-    const statusBefore = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
-    const messagesBefore = this.ticketMessages()?.length ?? 0;
-    const applied = this.core.apply(update, writer);
+    const core = this.core;
+    const before = markOf(core);
+    const applied = core.apply(update, writer);
     if (applied.violations.length) this.ctx.waitUntil(this.audit(writer, applied.violations));
-    if (applied.stored) this.scheduleProjection();
-    const statusAfter = this.core.docId.kind === 'order' ? this.doc.getMap('order').get('status') : undefined;
-    if (statusAfter !== statusBefore) this.notifyOrderStep(String(statusAfter));
-    if (applied.stored && !applied.violations.length) this.notifyTicketAnswer(messagesBefore);
+    if (applied.stored) { this.scheduleProjection(); HOOKS[core.docId.kind].afterChange?.(this.hookRoom(core), before); }
     return applied;
   }
 
-  private ticketMessages() {
-    if (this.core?.docId.kind !== 'ticket') return null;
-    return (this.doc.getMap('ticket').get('messages') as Y.Array<{ role?: string; text?: string }> | undefined)?.toArray() ?? [];
-  }
-
-  // A reply from the brand's side (HQ, a manager, the rep) reaches the dealer's users.
-  private notifyTicketAnswer(before: number) {
-    const id = this.docId;
-    const added = this.ticketMessages()?.slice(before) ?? [];
-    const answer = added.find((m) => m.text && !['dealer_admin', 'dealer_staff', 'server'].includes(String(m.role)));
-    if (!id || !answer) return;
-    const subject = String(this.doc.getMap('ticket').get('subject') ?? 'your ticket');
-    this.ctx.waitUntil(notify(this.env, makeDb(this.env.DB), { dealerId: id.dealerId, kind: 'ticket_answered', title: `Answer on "${subject.slice(0, 60)}"`, body: String(answer.text).slice(0, 140), url: `/portal/tickets/${id.id}` }).then(() => undefined));
-  }
-
-  // The dealer hears of the steps it waits for, in the app and by Web Push where it allowed it.
-  private notifyOrderStep(status: string) {
-    const id = this.docId;
-    const kind = ({ approved: 'order_approved', rejected: 'order_rejected', shipped: 'order_shipped' } as const)[status as 'approved' | 'rejected' | 'shipped'];
-    if (!id || !kind) return;
-    const title = { order_approved: 'Your order was approved', order_rejected: 'Your order was rejected', order_shipped: 'Your order is on its way' }[kind];
-    this.ctx.waitUntil(notify(this.env, makeDb(this.env.DB), { dealerId: id.dealerId, kind, title, body: `Order ${id.uid.slice(0, 6)}`, url: `/portal/orders/${id.id}` }).then(() => undefined));
+  // A server step inside the room: stored, broadcast, projected and heard of like any change.
+  private serverCommand<T>(core: RoomCore, fn: (doc: Y.Doc, at: string) => T) {
+    const before = markOf(core);
+    const out = core.command(fn);
+    if (out.update) {
+      this.broadcast(syncMessage(SYNC_UPDATE, out.update));
+      this.scheduleProjection();
+      HOOKS[core.docId.kind].afterChange?.(this.hookRoom(core), before);
+    }
+    return out;
   }
 
   private onAwareness(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {
@@ -234,18 +233,15 @@ export class DocRoom extends DurableObject<Env> {
   // Writes the document's rows to D1 in one batch (all or nothing). A failure throws, and the
   // runtime retries the alarm with backoff, so D1 ends up equal to what the document says.
   override async alarm(): Promise<void> {
-    if (!this.docId || !this.core) return;
-    const id = this.docId;
-    if (id.kind === 'order' && needsDecision(this.doc)) await this.decideOrder(id);
+    const core = this.core;
+    if (!core?.created) return;
+    const id = core.docId;
+    const hooks = HOOKS[id.kind];
+    await hooks.onAlarm?.(this.hookRoom(core));
     const at = new Date().toISOString();
     const db = this.env.DB;
-    let ctx: ProjectionContext | undefined;
-    if (id.kind === 'visit') {
-      const row = await db.prepare('select d.lat, d.lng, o.checkin_radius_m as radiusM, o.checkin_max_accuracy_m as maxAccuracyM, o.late_after_min as lateAfterMin from dealers d join organisations o on o.id = d.org_id where d.id = ?')
-        .bind(id.dealerId).first<{ lat: number | null; lng: number | null; radiusM: number; maxAccuracyM: number; lateAfterMin: number }>();
-      ctx = { dealer: { lat: row?.lat ?? null, lng: row?.lng ?? null }, settings: row ? { radiusM: row.radiusM, maxAccuracyM: row.maxAccuracyM, lateAfterMin: row.lateAfterMin } : DEFAULT_FIELD_SETTINGS };
-    }
-    const { deletes, inserts, updates = [] } = project(id, this.doc.getMap(id.kind).toJSON() as Record<string, Json>, this.doc.getMap('meta').toJSON() as Record<string, Json>, at, ctx);
+    const ctx = await hooks.projectionContext?.(this.hookRoom(core));
+    const { deletes, inserts, updates = [] } = project(id, core.doc.getMap(id.kind).toJSON() as Record<string, Json>, core.doc.getMap('meta').toJSON() as Record<string, Json>, at, ctx);
     await db.batch([
       ...deletes.map((d) => db.prepare(`delete from ${d.table} where ${d.column} = ?`).bind(id.id)),
       ...inserts.map(({ table, row }) => {
@@ -257,63 +253,41 @@ export class DocRoom extends DurableObject<Env> {
     ]);
   }
 
-  // A copy of the document changed by `fn`, applied back as one server update.
-  private serverChange(fn: (doc: Y.Doc) => void): void {
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-    const sv = Y.encodeStateVector(copy);
-    fn(copy);
-    const { stored } = this.applyClientUpdate(Y.encodeStateAsUpdate(copy, sv), { userId: 'server', role: 'server', access: 'write' });
-    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
-  }
-
-  // Prices every line from D1, checks credit and applies the approval rules. The facts are read
-  // first; the document is re-checked after, since other edits may have arrived meanwhile.
-  private async decideOrder(id: DocId) {
-    const lines = (this.doc.getMap('order').get('lines') as Y.Map<{ productId: unknown; quantity: unknown }> | undefined)?.toJSON() as Record<string, { productId: unknown; quantity: unknown }> | undefined ?? {};
-    const facts = await loadOrderFacts(makeDb(this.env.DB), id.dealerId, id.id, Object.values(lines).map((l) => String(l.productId)));
-    if (!facts || !needsDecision(this.doc)) return;
-    const now = (this.doc.getMap('order').get('lines') as Y.Map<{ productId: unknown; quantity: unknown }>).toJSON() as Record<string, { productId: unknown; quantity: unknown }>;
-    const decision = decideOrder(now, facts);
-    this.serverChange((doc) => writeDecision(doc, decision, new Date().toISOString()));
-  }
-
-  async orderVerdict(docId: string, verdict: Verdict): Promise<{ error: string | null; status: string | null }> {
-    this.bindDocId(docId);
-    let error: string | null = null;
-    this.serverChange((doc) => { error = writeVerdict(doc, verdict, new Date().toISOString(), mayDecide); });
-    if (!error) this.scheduleProjection();
-    return { error, status: (this.doc.getMap('order').get('status') as string | undefined) ?? null };
-  }
-
   private async audit(writer: Writer, violations: Violation[]) {
     await this.env.DB.prepare("insert into audit_log (actor_id, actor_role, action, entity_type, entity_id, outcome, detail) values (?, ?, 'doc.write_refused', ?, ?, 'denied', ?)")
       .bind(writer.userId, writer.role, this.docId?.kind ?? null, this.docId?.id ?? null, JSON.stringify({ violations })).run();
   }
 
-  // --- RPC for the Worker: batched catch-up and server-authoritative writes ---
+  // --- RPC for the Worker: batched catch-up and the server's commands ---
 
   // `incomplete`: the update depends on changes the room does not have; the caller sends its
-  // diff against the returned state vector instead.
-  async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean; incomplete: boolean }> {
-    this.bindDocId(docId);
+  // diff against the returned state vector instead. `birth`: the Worker lets this caller create
+  // the document if the room does not hold it yet.
+  async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer, birth?: Birth): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean; incomplete: boolean; refused?: string }> {
+    const core = this.bindDocId(docId, birth);
     let corrected = false;
     let incomplete = false;
+    let refused: string | undefined;
     if (update && update.byteLength) {
       if (update.byteLength > this.maxMessageBytes) throw new Error(`Updates are limited to ${this.maxMessageBytes} bytes`);
-      const { stored, correction, gap } = this.applyClientUpdate(update, writer);
-      incomplete = !!gap;
-      if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
-      if (correction) { this.broadcast(syncMessage(SYNC_UPDATE, correction)); corrected = true; }
+      try {
+        const { stored, correction, gap } = this.applyClientUpdate(update, writer);
+        incomplete = !!gap;
+        if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
+        if (correction) { this.broadcast(syncMessage(SYNC_UPDATE, correction)); corrected = true; }
+      } catch (err) {
+        if (!(err instanceof Refused)) throw err;
+        refused = err.message;
+      }
     }
-    return { diff: Y.encodeStateAsUpdate(this.doc, stateVector), stateVector: Y.encodeStateVector(this.doc), corrected, incomplete };
+    return { diff: Y.encodeStateAsUpdate(core.doc, stateVector), stateVector: Y.encodeStateVector(core.doc), corrected, incomplete, ...(refused ? { refused } : {}) };
   }
 
-  async applyServerUpdate(docId: string, update: Uint8Array): Promise<void> {
-    this.bindDocId(docId);
-    const { stored, gap } = this.applyClientUpdate(update, { userId: 'server', role: 'server', access: 'write' });
-    if (gap) throw new Error('A server update must be made against the room\'s current state (stateAsUpdate)');
-    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
+  // One of the server's steps (core/docs/kinds/commands.ts), checked and written in one go.
+  async command(docId: string, cmd: RoomCommand): Promise<CommandOutcome> {
+    let core: RoomCore;
+    try { core = this.bindDocId(docId); } catch { return { ok: false, code: 'not_found', message: 'No such document', status: null }; }
+    return this.serverCommand(core, (doc, at) => runCommand(doc, core.docId.kind, cmd, at)).result;
   }
 
   async snapshotJson(): Promise<{ docId: string | null; meta: unknown; body: unknown; log: { count: number; bytes: number } }> {

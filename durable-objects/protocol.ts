@@ -12,10 +12,12 @@ export const SYNC_UPDATE = 2;
 // | code | meaning                                             |
 // |------|-----------------------------------------------------|
 // | 4400 | malformed or undecodable message                    |
-// | 4403 | a write on a read-only connection                   |
+// | 4403 | a write on a read-only connection, or a write to the header or the  |
+// |      | document's structure (only the server writes those)               |
 // | 4413 | message, or the document it would make, too large   |
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_READ_ONLY = 4403;
+export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_TOO_LARGE = 4413;
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;

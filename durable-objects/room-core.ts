@@ -3,9 +3,10 @@
 // so thousands of randomised runs take seconds.
 import * as Y from 'yjs';
 import type { DocId } from '../core/docs/id.ts';
+import { KINDS } from '../core/docs/kinds/index.ts';
 import { checkChange, correct, type Snapshot, type Touched, type Violation, type WriterRole } from '../core/docs/rules.ts';
-import { body, FIELD_SHAPES, meta, snapshot, type Json } from '../core/docs/schema.ts';
-import { CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_TOO_LARGE, DEFAULT_MAX_DOC_BYTES } from './protocol.ts';
+import { body, FIELD_SHAPES, hasHeader, hasSkeleton, meta, skeletonUpdate, snapshot, writeHeader, type Header, type Json } from '../core/docs/schema.ts';
+import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_TOO_LARGE, DEFAULT_MAX_DOC_BYTES } from './protocol.ts';
 import { DEFAULT_COMPACTION, needsCompaction, type CompactionPolicy, type UpdateStore } from './storage.ts';
 
 export interface Writer { userId: string; role: WriterRole; access: 'read' | 'write' }
@@ -49,7 +50,11 @@ function hasGap({ structs, ds }: Decoded, sv: Map<number, number>): boolean {
   return false;
 }
 
+// `correction`: the server's own update that follows the client's (what the rules put back, and
+// the history entry for a status step), to be broadcast to everyone.
 export interface Applied { stored: Uint8Array | null; correction: Uint8Array | null; violations: Violation[]; gap?: boolean }
+
+export interface CommandResult<T> { result: T; update: Uint8Array | null }
 
 const plain = (v: unknown): Json => (v instanceof Y.AbstractType ? v.toJSON() : (v ?? null)) as Json;
 
@@ -65,10 +70,41 @@ export class RoomCore {
   // Stored bytes, kept as a running count so the size limit costs nothing per update.
   private bytes = 0;
 
+  // The room's clock (history entries, command times); tests pass their own.
+  now: () => string = () => new Date().toISOString();
+
   constructor(store: UpdateStore, docId: DocId) {
     this.store = store;
     this.docId = docId;
     this.load();
+  }
+
+  get created(): boolean { return hasHeader(this.doc, this.docId.kind); }
+
+  // Creates the document as the server: its structure (the same items every device makes) and
+  // its header, from the authorised id and the caller that registered it. A document made before
+  // headers were the server's gets one now; its structure stays as it is.
+  create(header: Header): Uint8Array | null {
+    if (this.created) return null;
+    const { update, touched } = this.capture(() => this.doc.transact(() => {
+      if (!hasSkeleton(this.doc, this.docId.kind)) Y.applyUpdate(this.doc, skeletonUpdate(this.docId.kind), 'server');
+      writeHeader(this.doc, header);
+    }, 'server'));
+    if (update) { this.store.append(update); this.bytes += update.byteLength; }
+    this.refresh(touched);
+    return update;
+  }
+
+  // A server step run inside the room's single thread: it reads and writes the document with no
+  // await in between, so two calls never both pass a check one of them makes stale.
+  command<T>(fn: (doc: Y.Doc, at: string) => T): CommandResult<T> {
+    if (!this.created) throw new Refused(CLOSE_FORBIDDEN, 'This document does not exist');
+    let result!: T;
+    const { update, touched } = this.capture(() => this.doc.transact(() => { result = fn(this.doc, this.now()); }, 'server'));
+    if (update) { this.store.append(update); this.bytes += update.byteLength; }
+    this.refresh(touched);
+    if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
+    return { result, update };
   }
 
   load() {
@@ -91,7 +127,8 @@ export class RoomCore {
     for (const tr of trs) {
       for (const [type, keys] of tr.changed) {
         if (type === header) { mark('meta', null); continue; }
-        if (type === root) { for (const k of keys) if (k !== null) mark(k, null); continue; }
+        // A key-less change of the body (list content in a map) is nothing the rules know.
+        if (type === root) { for (const k of keys) mark(k ?? '*', null); continue; }
         let child: Y.AbstractType<any> = type;
         while (child._item && child._item.parent !== root) child = child._item.parent as Y.AbstractType<any>;
         const field = child._item?.parentSub;
@@ -139,7 +176,7 @@ export class RoomCore {
   }
 
   // Applies `fn` to the doc and returns what it changed, and its update.
-  private capture(fn: () => void): { touched: Touched; update: Uint8Array | null } {
+  private capture(fn: () => void): { touched: Touched; update: Uint8Array | null; rootKeys: Set<string> } {
     const trs: Y.Transaction[] = [];
     const updates: Uint8Array[] = [];
     const onTr = (tr: Y.Transaction) => { trs.push(tr); };
@@ -148,7 +185,21 @@ export class RoomCore {
     this.doc.on('update', onUpdate);
     try { fn(); } finally { this.doc.off('afterTransaction', onTr); this.doc.off('update', onUpdate); }
     const update = updates.length === 0 ? null : updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-    return { touched: this.touched(trs), update };
+    const root = body(this.doc, this.docId.kind) as unknown as Y.AbstractType<any>;
+    const rootKeys = new Set(trs.flatMap((tr) => [...(tr.changed.get(root) ?? [])].filter((k): k is string => k !== null)));
+    return { touched: this.touched(trs), update, rootKeys };
+  }
+
+  // Why an applied change cannot be kept at all: the header, the document's structure (a body
+  // map, text or list replaced or deleted) and root types other than the body are the server's.
+  // Corrections cannot undo those (a deleted map cannot come back with its items), so the room
+  // drops the change whole.
+  private structureViolation(touched: Touched, rootKeys: Set<string>): string | null {
+    if (touched.has('meta')) return 'The document header is written by the server';
+    if (touched.has('*')) return 'Only the header and the body are part of a document';
+    const shapes = FIELD_SHAPES[this.docId.kind];
+    const replaced = [...rootKeys].find((k) => shapes[k] && shapes[k] !== 'value');
+    return replaced ? `The structure of ${replaced} is the server's` : null;
   }
 
   // Checks, applies and stores one client update. Whatever is returned has been stored, so the
@@ -160,45 +211,41 @@ export class RoomCore {
     const none: Applied = { stored: null, correction: null, violations: [] };
     if (noop(decoded)) return none;
     if (writer.access !== 'write') throw new Refused(CLOSE_READ_ONLY, 'This connection is read-only');
+    // A document without a server header accepts nothing.
+    if (!this.created) throw new Refused(CLOSE_FORBIDDEN, 'This document has not been created');
     if (this.bytes + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
-    const sv = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    if (hasGap(decoded, sv)) return { ...none, gap: true };
-    const kind = this.docId.kind;
+    const svBytes = Y.encodeStateVector(this.doc);
+    if (hasGap(decoded, Y.decodeStateVector(svBytes))) return { ...none, gap: true };
     // Only what the room lacks is stored and broadcast.
-    const stored = Y.diffUpdate(update, Y.encodeStateVector(this.doc));
+    const stored = Y.diffUpdate(update, svBytes);
     const pre = this.view;
-    const { touched } = this.capture(() => Y.applyUpdate(this.doc, update, writer));
+    const { touched, rootKeys } = this.capture(() => Y.applyUpdate(this.doc, update, writer));
     if (touched.size === 0 && isNoop(stored)) return none;
+    const refused = writer.role === 'server' ? null : this.structureViolation(touched, rootKeys);
+    if (refused) {
+      // Not stored, so the store still holds the document as it was before this update.
+      this.load();
+      throw new Refused(CLOSE_FORBIDDEN, refused);
+    }
     this.store.append(stored);
     this.bytes += stored.byteLength;
     const before = this.restrict(pre, touched);
     this.refresh(touched);
-    let correction: Uint8Array | null = null;
-    const violations = checkChange(this.docId, { role: writer.role, userId: writer.userId }, before, this.restrict(this.view, touched));
-    if (touched.has('*')) violations.push({ path: '*', reason: 'Only the header and the body are part of a document' });
-    if (violations.length) {
-      const fixed = this.capture(() => {
-        correct(this.doc, kind, before, violations.filter((v) => v.path !== '*'), touched);
-        if (touched.has('*')) this.clearForeignRoots();
-      });
-      this.refresh(fixed.touched);
-      correction = fixed.update;
-      if (correction) { this.store.append(correction); this.bytes += correction.byteLength; }
-    }
+    const who = { role: writer.role, userId: writer.userId };
+    const violations = checkChange(this.docId, who, before, this.restrict(this.view, touched), (f) => this.view.body[f]);
+    const statusBefore = before.body.status;
+    const fixed = this.capture(() => this.doc.transact(() => {
+      if (violations.length) correct(this.doc, this.docId.kind, before, violations, touched);
+      const status = body(this.doc, this.docId.kind).get('status');
+      // A status step is recorded by the room, in the name it authenticated, at its own time.
+      const stamp = KINDS[this.docId.kind].history;
+      if (stamp && writer.role !== 'server' && status !== statusBefore) stamp(this.doc, { status: String(status), by: writer.userId, role: writer.role, at: this.now() });
+    }, 'server'));
+    this.refresh(fixed.touched);
+    const correction = fixed.update;
+    if (correction) { this.store.append(correction); this.bytes += correction.byteLength; }
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
     return { stored, correction, violations };
-  }
-
-  // Emptied, not removed: a root type cannot be deleted, only its content. A root the room never
-  // named is a bare AbstractType here, so its items are deleted directly.
-  private clearForeignRoots() {
-    this.doc.transact((tr) => {
-      for (const [name, type] of this.doc.share) {
-        if (name === 'meta' || name === this.docId.kind) continue;
-        for (const item of type._map.values()) if (!item.deleted) item.delete(tr);
-        for (let item = type._start; item; item = item.right) if (!item.deleted) item.delete(tr);
-      }
-    }, 'server');
   }
 
   compact() {

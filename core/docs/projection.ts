@@ -2,6 +2,7 @@
 // anywhere and the same document always gives the same rows.
 import { DEFAULT_FIELD_SETTINGS, trustedTime, verifyPosition, type FieldSettings } from '../field/checkin.ts';
 import type { DocId } from './id.ts';
+import { fromSupportSide } from './kinds/ticket.ts';
 import type { Json } from './schema.ts';
 
 export interface Projection {
@@ -98,7 +99,7 @@ export function project(id: DocId, body: Record<string, Json>, meta: Record<stri
         deletes: [{ table: 'tickets', column: 'id' }],
         inserts: [{ table: 'tickets', row: {
           id: id.id, dealer_id: id.dealerId, status, category: str(body.category), subject: str(body.subject), message_count: said.length, updated_at: at,
-          opened_at: time(entries[0]), first_response_at: time(entries.find((m) => typeof m.role === 'string' && m.role !== 'server' && !['dealer_admin', 'dealer_staff'].includes(m.role))),
+          opened_at: time(entries[0]), first_response_at: time(entries.find((m) => fromSupportSide(m.role))),
           resolved_at: done ? time(entries.findLast((m) => m.status === 'resolved' || m.status === 'closed')) : null,
           assigned_to: str(body.assignedTo), routed_to: str(route?.to) ?? str(body.routedTo), last_message_at: time(said.at(-1)),
         } }],

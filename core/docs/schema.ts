@@ -1,52 +1,75 @@
-// Shape of each document kind. A doc holds a 'meta' map (kind, schemaVersion, owner) and one
-// map named after its kind. Collections that several people edit at once are maps keyed by a
-// stable id (order lines, answers, photos) so concurrent edits of different entries merge, and
-// each entry is replaced whole, so a correction can put back exactly what was there.
+// Shape of each document kind. A doc holds a 'meta' map (the header: kind, owner, creator,
+// schema version, created at), written by the server alone, and one map named after its kind.
+// Collections that several people edit at once are maps keyed by a stable id (order lines,
+// answers, photos) so concurrent edits of different entries merge, and each entry is replaced
+// whole, so a correction can put back exactly what was there.
 import * as Y from 'yjs';
 import type { DocId, DocKind } from './id.ts';
+import { body, meta, SCHEMA_VERSION, type Json, type TicketRoute, type TicketStatus } from './base.ts';
+import { KINDS } from './kinds/index.ts';
 
-export const SCHEMA_VERSION: Record<DocKind, number> = { order: 1, visit: 1, form: 1, ticket: 1 };
-
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-export const ORDER_STATUSES = ['draft', 'submitted', 'held', 'approved', 'rejected', 'shipped', 'delivered', 'cancelled'] as const;
-export const VISIT_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
-export const TICKET_STATUSES = ['open', 'answered', 'resolved', 'closed'] as const;
+export * from './base.ts';
 
 export interface OrderLine { productId: string; quantity: number; unitPrice?: number | null; note?: string }
 
-export const meta = (doc: Y.Doc) => doc.getMap<Json>('meta');
-export const body = (doc: Y.Doc, kind: DocKind) => doc.getMap<unknown>(kind);
-
 // Fields of the kind's map and how they are stored: a plain value, a map of entries, shared
-// text, or an append-only list.
-export const FIELD_SHAPES: Record<DocKind, Record<string, 'value' | 'map' | 'text' | 'list'>> = {
-  order: { status: 'value', lines: 'map', notes: 'text', statusHistory: 'list', approval: 'value', creditCheck: 'value', shipments: 'list', total: 'value' },
-  visit: { status: 'value', plannedStart: 'value', visitType: 'value', checkIn: 'value', checkOut: 'value', answers: 'map', photos: 'map', tasksDone: 'map', notes: 'text', flags: 'value' },
-  form: { formId: 'value', formVersion: 'value', answers: 'map', status: 'value' },
-  ticket: { status: 'value', category: 'value', subject: 'value', messages: 'list', assignedTo: 'value', routedTo: 'value' },
-};
+// text, or an append-only list (read off the kinds).
+export const FIELD_SHAPES = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, Object.fromEntries(Object.entries(spec.fields).map(([f, x]) => [f, x.shape]))])) as Record<DocKind, Record<string, 'value' | 'map' | 'text' | 'list'>>;
 
-export function initDoc(doc: Y.Doc, id: DocId, createdBy: string, fields: Record<string, Json> = {}): void {
+// The body's structure (its empty maps, texts and lists, and the first status) is written by
+// one fixed client with the same operations everywhere, so a document started offline on a
+// phone and the same document started by its room hold the very same items: they merge
+// instead of replacing each other's maps. The largest client id also wins any concurrent
+// write of the same key.
+export const SKELETON_CLIENT = 0xffffffff;
+const skeletons = new Map<DocKind, Uint8Array>();
+export function skeletonUpdate(kind: DocKind): Uint8Array {
+  let u = skeletons.get(kind);
+  if (!u) {
+    const d = new Y.Doc();
+    d.clientID = SKELETON_CLIENT;
+    const b = body(d, kind);
+    d.transact(() => {
+      b.set('status', KINDS[kind].initial);
+      for (const [k, f] of Object.entries(KINDS[kind].fields)) {
+        if (f.shape === 'map') b.set(k, new Y.Map());
+        else if (f.shape === 'text') b.set(k, new Y.Text());
+        else if (f.shape === 'list') b.set(k, new Y.Array());
+      }
+    });
+    u = Y.encodeStateAsUpdate(d);
+    skeletons.set(kind, u);
+  }
+  return u;
+}
+
+export const hasSkeleton = (doc: Y.Doc, kind: DocKind) => body(doc, kind).has('status');
+
+// A document on this device: its structure (idempotent), then the fields its author sets at
+// once. The header comes from the server.
+export function initDoc(doc: Y.Doc, id: DocId, _createdBy?: string, fields: Record<string, Json> = {}): void {
   doc.transact(() => {
-    const m = meta(doc);
-    m.set('kind', id.kind);
-    m.set('schemaVersion', SCHEMA_VERSION[id.kind]);
-    m.set('dealerId', id.dealerId);
-    m.set('repId', id.repId);
-    m.set('createdBy', createdBy);
+    if (!hasSkeleton(doc, id.kind)) Y.applyUpdate(doc, skeletonUpdate(id.kind));
     const b = body(doc, id.kind);
-    const shapes = FIELD_SHAPES[id.kind];
-    for (const [k, shape] of Object.entries(shapes)) {
-      if (shape === 'map') b.set(k, new Y.Map());
-      else if (shape === 'text') b.set(k, new Y.Text());
-      else if (shape === 'list') b.set(k, new Y.Array());
-    }
-    const initialStatus = { order: 'draft', visit: 'planned', form: 'draft', ticket: 'open' }[id.kind];
-    b.set('status', initialStatus);
-    for (const [k, v] of Object.entries(fields)) if (shapes[k] === 'value') b.set(k, v);
+    for (const [k, v] of Object.entries(fields)) if (FIELD_SHAPES[id.kind][k] === 'value') b.set(k, v);
   });
 }
+
+export interface Header { kind: DocKind; schemaVersion: number; dealerId: string; repId: string | null; createdBy: string; createdAt: string }
+export const headerOf = (id: DocId, createdBy: string, createdAt: string): Header =>
+  ({ kind: id.kind, schemaVersion: SCHEMA_VERSION[id.kind], dealerId: id.dealerId, repId: id.repId, createdBy, createdAt });
+
+// Only the room writes this, from the authorised id and the caller that registered it.
+export function writeHeader(doc: Y.Doc, h: Header): void {
+  doc.transact(() => {
+    const m = meta(doc);
+    for (const [k, v] of Object.entries(h)) if (m.get(k) !== v) m.set(k, v);
+  }, 'server');
+}
+export const hasHeader = (doc: Y.Doc, kind: DocKind) => meta(doc).get('kind') === kind && typeof meta(doc).get('createdAt') === 'string';
+
+type OrderStatus = (typeof import('./base.ts').ORDER_STATUSES)[number];
+type VisitStatus = (typeof import('./base.ts').VISIT_STATUSES)[number];
 
 // Plain snapshot of everything the write rules look at.
 export function snapshot(doc: Y.Doc, kind: DocKind): { meta: Record<string, Json>; body: Record<string, Json> } {
@@ -55,16 +78,12 @@ export function snapshot(doc: Y.Doc, kind: DocKind): { meta: Record<string, Json
 
 // Typed accessors for orders; the UI never touches raw map keys.
 export const order = {
-  status: (doc: Y.Doc) => body(doc, 'order').get('status') as (typeof ORDER_STATUSES)[number] | undefined,
+  status: (doc: Y.Doc) => body(doc, 'order').get('status') as OrderStatus | undefined,
   lines: (doc: Y.Doc) => body(doc, 'order').get('lines') as Y.Map<OrderLine>,
   setLine(doc: Y.Doc, lineId: string, line: OrderLine) { order.lines(doc).set(lineId, { ...line }); },
   removeLine(doc: Y.Doc, lineId: string) { order.lines(doc).delete(lineId); },
-  setStatus(doc: Y.Doc, status: (typeof ORDER_STATUSES)[number], by: string, role: string, at = new Date().toISOString()) {
-    doc.transact(() => {
-      body(doc, 'order').set('status', status);
-      (body(doc, 'order').get('statusHistory') as Y.Array<Json>).push([{ status, by, role, at }]);
-    });
-  },
+  // The room records the step in the history, in the name it authenticated, at its own time.
+  setStatus(doc: Y.Doc, status: OrderStatus, ..._ignored: unknown[]) { body(doc, 'order').set('status', status); },
   notes: (doc: Y.Doc) => body(doc, 'order').get('notes') as Y.Text,
 };
 
@@ -73,7 +92,7 @@ export interface AnswerSet { formId: string; version: number; values: Record<str
 export interface VisitPhoto { formId: string | null; questionId: string | null; at: string; lat?: number; lng?: number }
 
 export const visit = {
-  status: (doc: Y.Doc) => body(doc, 'visit').get('status') as (typeof VISIT_STATUSES)[number] | undefined,
+  status: (doc: Y.Doc) => body(doc, 'visit').get('status') as VisitStatus | undefined,
   set(doc: Y.Doc, field: 'status' | 'checkIn' | 'checkOut' | 'plannedStart' | 'flags', value: Json) { body(doc, 'visit').set(field, value); },
   get: (doc: Y.Doc, field: 'checkIn' | 'checkOut' | 'plannedStart' | 'flags') => body(doc, 'visit').get(field) as Json | undefined,
   checkIn(doc: Y.Doc, record: Json) {
@@ -94,11 +113,8 @@ export const visit = {
 // A support ticket's thread is an append-only list. An entry with `status` also records a
 // status change (who moved it, when), which is where the projection reads resolved_at from;
 // such an entry may carry no text.
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_CATEGORIES = ['order', 'product', 'delivery', 'other'] as const;
 export interface TicketMessage { by: string; byName: string; role: string; text: string; photos: string[]; at: string; status?: TicketStatus }
-export interface TicketRoute { to: 'rep' | 'hq'; repId: string | null; taskId: string | null; dueDate: string | null; by: string; at: string }
-export const DEALER_ROLES: readonly string[] = ['dealer_admin', 'dealer_staff'];
 
 export const ticket = {
   status: (doc: Y.Doc) => body(doc, 'ticket').get('status') as TicketStatus | undefined,

@@ -20,7 +20,8 @@ export interface OrderFacts {
   networkApprover?: string | null;
 }
 
-export type ApprovalLevel = 'regional_manager' | 'hq_admin' | 'network';
+export const APPROVAL_LEVELS = ['regional_manager', 'hq_admin', 'network'] as const;
+export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
 export type Decision =
   | { kind: 'returned'; problems: string[] }
   | { kind: 'priced'; prices: Record<string, number>; total: number; credit: { limit: number; exposure: number; total: number; ok: boolean };

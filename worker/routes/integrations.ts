@@ -4,12 +4,10 @@
 // timeline see it, and the room's projection writes the D1 rows.
 import { desc, eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import * as Y from 'yjs';
 import { randomToken, sha256Hex } from '../../core/auth/password.ts';
 import { apiKeys, type ApiKey } from '../../core/db/schema.ts';
 import { parseDocId } from '../../core/docs/id.ts';
-import { body as docBody, order, type Json } from '../../core/docs/schema.ts';
-import { apiKeyCreateBody, deliveryProgress, shipmentEventBody, type ApiScope, type ShipmentRecord } from '../../core/validators/integrations.ts';
+import { apiKeyCreateBody, shipmentEventBody, type ApiScope } from '../../core/validators/integrations.ts';
 import { audit } from '../audit.ts';
 import { newId, readBatch } from '../../server/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -17,11 +15,8 @@ import { readId, readJson } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';
 import { roomFor } from '../sync/access.ts';
 import type { AppEnv } from '../types.ts';
-import { serverCopy } from '../sync/server-copy.ts';
 
 const SECRET_PREFIX = 'fnk_';
-// Orders the ERP may report shipments for: decided (approved) and on their way or done.
-const SHIPPABLE = new Set(['approved', 'shipped', 'delivered']);
 
 const keyView = (k: ApiKey) => ({
   id: k.id, name: k.name, scopes: k.scopes ?? [], prefix: k.prefix, createdBy: k.createdBy, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt,
@@ -93,55 +88,28 @@ export const integrationRoutes = new Hono<AppEnv>()
     ]);
     if (docRows[0]?.kind !== 'order' || !orderRows.length) throw noOrder();
 
-    // The room's current state, changed as the server: 'shipments' is the server's list alone.
-    const room = roomFor(c, id.id);
-    const { doc, commit } = await serverCopy(room, id.id);
-    if (doc.getMap('meta').get('kind') !== 'order') throw noOrder();
-    const b = docBody(doc, 'order');
-    const list = b.get('shipments') as Y.Array<Json> | undefined;
-    const recorded = (list?.toArray() ?? []) as unknown as ShipmentRecord[];
-    const status = order.status(doc) ?? 'draft';
-    const lines = Object.values(order.lines(doc)?.toJSON() ?? {}) as Array<{ productId: unknown; quantity: unknown }>;
-
-    // The ERP sending an event again (a retry) is answered as before and changes nothing.
-    if (recorded.some((e) => e?.eventId === event.eventId)) {
-      const progress = deliveryProgress(lines, recorded);
-      return c.json({ orderId: id.id, eventId: event.eventId, recorded: false, duplicate: true, orderStatus: status, delivered: progress.delivered, ordered: progress.ordered });
-    }
-    if (!SHIPPABLE.has(status)) {
-      throw new ApiError(409, 'not_shippable', `Order ${id.id} is ${status}; only approved orders can be shipped.`, { orderId: `The order is ${status}` });
-    }
-    const onOrder = new Set(lines.map((l) => l.productId).filter((p): p is string => typeof p === 'string'));
-    const strangers: Record<string, string> = {};
-    event.items.forEach((it, i) => { if (!onOrder.has(it.productId)) strangers[`items.${i}.productId`] = `${it.productId} is not on this order`; });
-    if (Object.keys(strangers).length) {
-      const names = [...new Set(event.items.filter((it) => !onOrder.has(it.productId)).map((it) => it.productId))];
-      throw new ApiError(422, 'unknown_items', `Not on order ${id.id}: ${names.join(', ')}.`, strangers);
-    }
-
+    // Checked and written inside the room in one step, so a retry racing the first copy of an
+    // event finds it recorded: each event id counts once.
     const now = new Date().toISOString();
-    const record: ShipmentRecord = {
+    const shipmentEvent = {
       eventId: event.eventId, carrier: event.carrier, trackingNumber: event.trackingNumber, status: event.status, eta: event.eta ?? null,
-      items: event.items.map((it) => ({ productId: it.productId, quantity: it.quantity })), at: event.at, receivedAt: now, by: `erp:${key.id}`,
+      items: event.items.map((it) => ({ productId: it.productId, quantity: it.quantity })), at: event.at, by: `erp:${key.id}`,
     };
-    const progress = deliveryProgress(lines, [...recorded, record]);
-    const next = progress.complete ? 'delivered' : status === 'approved' ? 'shipped' : status;
-    doc.transact(() => {
-      let shipments = list;
-      if (!shipments) { shipments = new Y.Array<Json>(); b.set('shipments', shipments); }
-      shipments.push([{ ...record, items: record.items.map((it) => ({ ...it })) } as unknown as Json]);
-      if (next !== status) {
-        b.set('status', next);
-        let history = b.get('statusHistory') as Y.Array<Json> | undefined;
-        if (!history) { history = new Y.Array<Json>(); b.set('statusHistory', history); }
-        history.push([{ status: next, by: `erp:${key.id}`, role: 'server', at: now }]);
-      }
-    });
-    await commit();
+    const res = await roomFor(c, id.id).command(id.id, { name: 'recordShipment', event: shipmentEvent });
+    const r = res.shipment;
+    if (!r) throw noOrder();
+    if (!r.ok && r.code === 'not_shippable') throw new ApiError(409, 'not_shippable', `Order ${id.id} is ${r.status}; only approved orders can be shipped.`, { orderId: `The order is ${r.status}` });
+    if (!r.ok) {
+      const names = [...new Set(r.unknown.map((u) => u.productId))];
+      throw new ApiError(422, 'unknown_items', `Not on order ${id.id}: ${names.join(', ')}.`, Object.fromEntries(r.unknown.map((u) => [`items.${u.index}.productId`, `${u.productId} is not on this order`])));
+    }
+    // The ERP sending an event again (a retry) is answered as before and changes nothing.
+    if (r.duplicate) return c.json({ orderId: id.id, eventId: event.eventId, recorded: false, duplicate: true, orderStatus: r.status, delivered: r.delivered, ordered: r.ordered });
+    const next = r.status;
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
     await audit(c, {
       action: 'shipment.record', entityType: 'order', entityId: id.id, actorId: actor, actorRole: 'apikey',
       detail: { eventId: event.eventId, status: event.status, carrier: event.carrier, trackingNumber: event.trackingNumber, orderStatus: next },
     });
-    return c.json({ orderId: id.id, eventId: event.eventId, recorded: true, duplicate: false, orderStatus: next, delivered: progress.delivered, ordered: progress.ordered }, 201);
+    return c.json({ orderId: id.id, eventId: event.eventId, recorded: true, duplicate: false, orderStatus: next, delivered: r.delivered, ordered: r.ordered }, 201);
   });

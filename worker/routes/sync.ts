@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { DocIdError, parseDocId } from '../../core/docs/id.ts';
+import { DOC_KINDS, DocIdError, parseDocId } from '../../core/docs/id.ts';
 import { docsListQuery, syncBatchBody } from '../../core/validators/sync.ts';
 import { audit } from '../audit.ts';
-import { dealerScopeSql } from '../../server/scope.ts';
+import { reachSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { publicRoute, requires } from '../middleware/access.ts';
-import { docTarget, registerDoc, roomFor } from '../sync/access.ts';
+import { DOC_RESOURCE, docTarget, registerDoc, roomFor } from '../sync/access.ts';
 import type { AppEnv } from '../types.ts';
 
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
@@ -25,14 +25,16 @@ export const syncSocketRoutes = new Hono<AppEnv>()
     let id;
     try { id = parseDocId(c.req.param('id')); } catch { throw notFound('Document'); }
     if (id.kind !== c.req.param('kind')) throw notFound('Document');
-    const { access, hint, registered } = await docTarget(c, id);
-    if (!access) {
+    const { access, hint, registered, birth } = await docTarget(c, id);
+    if (!access || !birth) {
       await audit(c, { action: 'doc.connect', entityType: id.kind, entityId: id.id, outcome: 'denied' });
       throw notFound('Document');
     }
-    if (!registered) await registerDoc(c, id);
+    if (!registered) await registerDoc(c, id, birth);
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-doc-id', id.id);
+    headers.set('x-created-by', birth.createdBy);
+    headers.set('x-created-at', birth.createdAt);
     headers.set('x-user-id', user.id);
     headers.set('x-user-role', user.role);
     headers.set('x-access', access);
@@ -46,13 +48,14 @@ export const syncApiRoutes = new Hono<AppEnv>()
     const results = await Promise.all(docs.map(async (entry) => {
       let id;
       try { id = parseDocId(entry.doc); } catch (err) { return { doc: entry.doc, error: { code: 'invalid_doc', message: err instanceof DocIdError ? err.message : 'Bad document id' } }; }
-      const { access, hint, registered } = await docTarget(c, id);
-      if (!access) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
+      const { access, hint, registered, birth } = await docTarget(c, id);
+      if (!access || !birth) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
       if (entry.update && access !== 'write') return { doc: entry.doc, error: { code: 'read_only', message: 'You may read this document but not change it.' } };
-      if (!registered) await registerDoc(c, id);
+      if (!registered) await registerDoc(c, id, birth);
       try {
         const room = roomFor(c, id.id, hint);
-        const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access });
+        const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access }, birth);
+        if (res.refused) return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), error: { code: 'refused', message: res.refused } };
         if (res.incomplete) return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), error: { code: 'incomplete', message: 'The update builds on changes the server does not have; send the diff against the returned state vector.' } };
         return { doc: entry.doc, diff: toB64(res.diff), stateVector: toB64(res.stateVector), corrected: res.corrected };
       } catch (err) {
@@ -64,16 +67,13 @@ export const syncApiRoutes = new Hono<AppEnv>()
   .get('/docs', requires('session', { summary: 'Documents in scope changed since a cursor', query: docsListQuery }), async (c) => {
     const q = readQuery(c, docsListQuery);
     const user = c.get('user')!;
-    const scope = c.get('scope')!;
     const since = q.since ?? '';
-    // Rep-owned documents are their rep's alone; dealer users do not see visits.
-    const repFilter = user.role === 'field_rep' ? sql`and (doc.rep_id is null or doc.rep_id = ${user.id})`
-      : user.role === 'dealer_admin' || user.role === 'dealer_staff' ? sql`and doc.rep_id is null`
-      : user.role === 'supplier' ? sql`and 1 = 0` : sql``;
+    // Per kind, the documents the policy lets the caller read.
+    const readable = sql.join(DOC_KINDS.map((kind) => sql`(doc.kind = ${kind} and ${reachSql(user.role, DOC_RESOURCE[kind], 'R', user)})`), sql` or `);
     const rows = await c.get('db').all<{ id: string; kind: string; dealerId: string; updatedAt: string }>(sql`
       select doc.id, doc.kind, doc.dealer_id as dealerId, doc.updated_at as updatedAt from documents doc
       join dealers d on d.id = doc.dealer_id
-      where doc.updated_at > ${since} and ${dealerScopeSql(scope)} ${repFilter}
+      where doc.updated_at > ${since} and (${readable})
       order by doc.updated_at, doc.id limit ${q.limit}`);
     return c.json({ items: rows, cursor: rows.at(-1)?.updatedAt ?? since });
   });

@@ -12,7 +12,6 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import { docTarget, roomFor } from '../sync/access.ts';
-import { serverCopy } from '../sync/server-copy.ts';
 import type { AppEnv } from '../types.ts';
 import { createTask } from './field.ts';
 
@@ -80,19 +79,15 @@ export const ticketRoutes = new Hono<AppEnv>()
     let id: DocId;
     try { id = parseDocId(c.req.param('id')); } catch { throw notFound('Ticket'); }
     if (id.kind !== 'ticket') throw notFound('Ticket');
-    const { access, hint } = await docTarget(c, id);
+    const { letters, registered, hint } = await docTarget(c, id);
     const db = c.get('db');
-    const found = access === 'write' ? await db.all<{ status: string; subject: string | null }>(sql`select status, subject from tickets where id = ${id.id} and dealer_id = ${id.dealerId}`) : [];
+    const found = letters.includes('D') && registered ? await db.all<{ status: string; subject: string | null }>(sql`select status, subject from tickets where id = ${id.id} and dealer_id = ${id.dealerId}`) : [];
     if (!found.length) {
       await audit(c, { action: 'ticket.route', entityType: 'ticket', entityId: id.id, outcome: 'denied' });
       throw notFound('Ticket');
     }
     if (found[0].status === 'closed') throw new ApiError(409, 'closed', 'This ticket is closed; the dealer can open a new one.');
     const user = c.get('user')!;
-    const room = roomFor(c, id.id, hint);
-    // The room's current state, changed as the server: routedTo is the server's field alone.
-    const { doc, commit } = await serverCopy(room, id.id);
-    if (doc.getMap('meta').get('kind') !== 'ticket') throw notFound('Ticket');
     let route: TicketRoute = { to: 'hq', repId: null, taskId: null, dueDate: null, by: user.id, at: new Date().toISOString() };
     if (body.to === 'rep') {
       const dueDate = body.dueDate ?? addDays(1);
@@ -104,12 +99,8 @@ export const ticketRoutes = new Hono<AppEnv>()
       }, user.id);
       route = { ...route, to: 'rep', repId: task.repId, taskId: task.id, dueDate: open[0]?.dueDate ?? dueDate };
     }
-    doc.transact(() => {
-      const b = doc.getMap('ticket');
-      b.set('routedTo', { ...route });
-      b.set('assignedTo', route.repId);
-    });
-    await commit();
+    const res = await roomFor(c, id.id, hint).command(id.id, { name: 'routeTicket', route });
+    if (!res.ok) throw res.code === 'not_found' ? notFound('Ticket') : new ApiError(409, res.code, res.message);
     await audit(c, { action: 'ticket.route', entityType: 'ticket', entityId: id.id, outcome: 'ok', detail: { to: route.to, taskId: route.taskId } });
     return c.json({ id: id.id, routedTo: route });
   });

@@ -1,50 +1,45 @@
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import type { DocId } from '../../core/docs/id.ts';
-import type { Role } from '../../core/db/schema.ts';
-import { dealerScopeSql } from '../../server/scope.ts';
+import { reachOf, type Relation, type Resource } from '../../core/access/index.ts';
+import type { DocId, DocKind } from '../../core/docs/id.ts';
+import type { Birth } from '../../durable-objects/doc-room.ts';
+import { dealerRelationsSql } from '../../server/scope.ts';
 import type { AppEnv } from '../types.ts';
 
 export type DocAccess = 'read' | 'write' | null;
 
-// What a role may do with a document whose dealer is in its scope. The write rules in
-// core/docs then decide field by field; this only keeps out who has no business there at all.
-export function roleAccess(role: Role, userId: string, id: DocId): DocAccess {
-  const repOwned = id.kind === 'visit' || id.kind === 'form';
-  switch (role) {
-    case 'hq_admin': return 'write';
-    case 'analyst': return 'read';
-    // Managers read their region's documents and answer its support tickets.
-    case 'regional_manager': return id.kind === 'ticket' ? 'write' : 'read';
-    case 'field_rep': return repOwned ? (id.repId === userId ? 'write' : null) : 'write';
-    case 'dealer_admin': case 'dealer_staff': return repOwned ? null : 'write';
-    default: return null;
-  }
-}
+// The policy's resource for each document kind.
+export const DOC_RESOURCE: Record<DocKind, Resource> = { order: 'order', visit: 'visit', form: 'form', ticket: 'ticket' };
 
-export interface DocTarget { access: DocAccess; hint: DurableObjectLocationHint | undefined; registered: boolean }
+// Who reaches a document, from the policy and D1, never from the id alone: the relations that
+// hold between the caller and the dealer the id names (and, for a rep's documents, the rep).
+// `letters` is the caller's reach on it; a document not yet registered is reached only by who
+// may create it, and the caller then becomes its creator. One query also brings the dealer
+// region's location hint, since a socket upgrade waits on it.
+export interface DocTarget { access: DocAccess; letters: string; hint: DurableObjectLocationHint | undefined; registered: boolean; birth: Birth | undefined }
 
-// Who reaches a document, decided from D1 and never from the id alone: the dealer the id
-// names must be in the caller's scope, and a rep's own documents are that rep's alone. One
-// query also brings the dealer region's location hint and whether the document is known, since
-// a socket upgrade waits on it.
 export async function docTarget(c: Context<AppEnv>, id: DocId): Promise<DocTarget> {
   const user = c.get('user');
-  const scope = c.get('scope');
-  const none: DocTarget = { access: null, hint: undefined, registered: false };
-  if (!user || !scope) return none;
-  const access = roleAccess(user.role, user.id, id);
-  if (!access) return none;
-  const rows = await c.get('db').all<{ hint: string | null; registered: number }>(sql`
-    select r.location_hint as hint, exists(select 1 from documents doc where doc.id = ${id.id}) as registered
-    from dealers d left join regions r on r.id = d.region_id
-    where d.id = ${id.dealerId} and ${dealerScopeSql(scope)} limit 1`);
-  if (!rows.length) return none;
-  return { access, hint: (rows[0].hint ?? undefined) as DurableObjectLocationHint | undefined, registered: !!rows[0].registered };
+  const none: DocTarget = { access: null, letters: '', hint: undefined, registered: false, birth: undefined };
+  if (!user) return none;
+  const rows = await c.get('db').all<Record<Relation, number> & { hint: string | null; createdBy: string | null; createdAt: string | null; registered: number }>(sql`
+    select r.location_hint as hint, ${dealerRelationsSql(user)},
+      doc.created_by as createdBy, doc.created_at as createdAt, doc.id is not null as registered
+    from dealers d left join regions r on r.id = d.region_id left join documents doc on doc.id = ${id.id}
+    where d.id = ${id.dealerId} limit 1`);
+  const row = rows[0];
+  if (!row) return none;
+  const holds = (rel: Relation) => (rel === 'own' ? id.repId !== null && id.repId === user.id : !!row[rel]);
+  const letters = reachOf(user.role, DOC_RESOURCE[id.kind], holds);
+  const registered = !!row.registered;
+  if (!letters.includes('R') || (!registered && !letters.includes('C'))) return none;
+  const access: DocAccess = letters.includes('W') || letters.includes('C') ? 'write' : 'read';
+  const birth = registered ? { createdBy: row.createdBy ?? user.id, createdAt: row.createdAt ?? new Date().toISOString() } : { createdBy: user.id, createdAt: new Date().toISOString() };
+  return { access, letters, hint: (row.hint ?? undefined) as DurableObjectLocationHint | undefined, registered, birth };
 }
 
-export async function registerDoc(c: Context<AppEnv>, id: DocId): Promise<void> {
-  await c.get('db').run(sql`insert or ignore into documents (id, kind, dealer_id, rep_id, created_by) values (${id.id}, ${id.kind}, ${id.dealerId}, ${id.repId}, ${c.get('user')!.id})`);
+export async function registerDoc(c: Context<AppEnv>, id: DocId, birth: Birth): Promise<void> {
+  await c.get('db').run(sql`insert or ignore into documents (id, kind, dealer_id, rep_id, created_by, created_at) values (${id.id}, ${id.kind}, ${id.dealerId}, ${id.repId}, ${birth.createdBy}, ${birth.createdAt})`);
 }
 
 export function roomFor(c: Context<AppEnv>, docId: string, hint?: DurableObjectLocationHint) {
