@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../core/docs/id.ts';
-import { initDoc, order } from '../core/docs/schema.ts';
+import { headerOf, initDoc, order } from '../core/docs/schema.ts';
 import { DEMO_PASSWORD } from '../core/demo/users.ts';
 import { RoomCore } from '../durable-objects/room-core.ts';
 import { MemoryUpdateStore } from '../durable-objects/storage.ts';
@@ -149,6 +149,7 @@ try {
 const id = parseDocId(makeDocId('order', { dealerId: 'dlr_1' }, 'cpubench0001'));
 const store = new MemoryUpdateStore();
 const room = new RoomCore(store, id);
+room.create(headerOf(id, 'u', new Date().toISOString()));
 const client = new Y.Doc();
 const updates: Uint8Array[] = [];
 client.on('update', (u: Uint8Array) => updates.push(u));
