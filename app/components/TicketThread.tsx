@@ -1,8 +1,11 @@
 import { createResource, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { parseDocId } from '../../core/docs/id.ts';
-import { DEALER_ROLES, ticket, type TicketMessage, type TicketStatus } from '../../core/docs/schema.ts';
+import { faceOf } from '../../core/access/index.ts';
+import type { Role } from '../../core/db/schema.ts';
+import { ticket, type TicketMessage, type TicketStatus } from '../../core/docs/schema.ts';
 import { photoUrl, queuePhoto } from '../field/photos.ts';
 import { label } from '../lib/format.ts';
+import { allowed, holdsAt, onDealerSide } from '../lib/access.ts';
 import { me } from '../lib/session.ts';
 import { openDoc, rememberDoc, type OpenDoc } from '../sync/registry.ts';
 import SyncBadge from './SyncBadge.tsx';
@@ -16,7 +19,9 @@ export interface TicketItem {
 }
 export interface SlaRow { category: string; firstResponseHours: number; resolveHours: number }
 
-const WHO: Record<string, string> = { dealer_admin: 'Dealer', dealer_staff: 'Dealer', hq_admin: 'Support', regional_manager: 'Support', field_rep: 'Rep', server: 'System' };
+// Who wrote a message, by the side the author's role stands on.
+const FACE_WHO: Record<ReturnType<typeof faceOf>, string> = { portal: 'Dealer', field: 'Rep', hq: 'Support', supplier: 'Supplier' };
+const who = (role: string) => (role === 'server' ? 'System' : onDealerSide(role) ? 'Dealer' : FACE_WHO[faceOf(role as Role)] ?? role);
 const when = (at: string) => new Date(at).toLocaleString(me()?.brand.locale ?? 'en', { dateStyle: 'medium', timeStyle: 'short' });
 
 function Photo(props: { sha: string }) {
@@ -65,8 +70,12 @@ export default function TicketThread(props: { id: string; actions?: (status: Tic
   const messages = () => { const d = doc(); return d ? ticket.messages(d)?.toArray() ?? [] : []; };
   const route = () => { const d = doc(); return d ? ticket.routedTo(d) : null; };
   const role = () => me()?.user.role ?? '';
-  const isDealer = () => DEALER_ROLES.includes(role());
-  const canWrite = () => role() !== 'analyst' && role() !== 'supplier';
+  // The viewer's side, read off the access policy: the dealer's side opens tickets for its own
+  // dealer (C at own dealer); support replies and resolves; HQ, deciding on every ticket, also
+  // closes a resolved one.
+  const isDealer = () => onDealerSide(role());
+  const canWrite = () => allowed('ticket', 'W');
+  const closesResolved = () => holdsAt(role(), 'ticket', 'D', ['any']);
   const author = (): Omit<TicketMessage, 'text' | 'photos'> => ({ by: me()!.user.id, byName: me()!.user.name, role: role(), at: new Date().toISOString() });
 
   const move = (to: TicketStatus, text = '') => {
@@ -123,8 +132,8 @@ export default function TicketThread(props: { id: string; actions?: (status: Tic
             <Show when={m.text || m.photos?.length} fallback={
               <li class="ticket-event"><span>{m.byName} marked this {label(m.status ?? '')}</span> <time datetime={m.at}>{when(m.at)}</time></li>
             }>
-              <li class={`ticket-msg ${DEALER_ROLES.includes(m.role) ? 'from-dealer' : 'from-support'}`} data-role={m.role}>
-                <p class="ticket-by"><strong>{m.byName}</strong> <span class="hint">{WHO[m.role] ?? m.role} · <time datetime={m.at}>{when(m.at)}</time></span></p>
+              <li class={`ticket-msg ${onDealerSide(m.role) ? 'from-dealer' : 'from-support'}`} data-role={m.role}>
+                <p class="ticket-by"><strong>{m.byName}</strong> <span class="hint">{who(m.role)} · <time datetime={m.at}>{when(m.at)}</time></span></p>
                 <Show when={m.text}><p class="ticket-text">{m.text}</p></Show>
                 <Show when={m.photos?.length}><div class="ticket-photos"><For each={m.photos}>{(sha) => <Photo sha={sha} />}</For></div></Show>
                 <Show when={m.status && m.status !== 'open'}><p class="hint">Marked {label(m.status!)}</p></Show>
@@ -144,7 +153,7 @@ export default function TicketThread(props: { id: string; actions?: (status: Tic
               <button type="button" class="secondary" onClick={() => move('closed')}>Close ticket</button>
             </Show>
             <Show when={!isDealer() && status() === 'answered'}><button type="button" class="secondary" onClick={() => move('resolved')}>Mark resolved</button></Show>
-            <Show when={!isDealer() && status() === 'resolved' && role() === 'hq_admin'}><button type="button" class="secondary" onClick={() => move('closed')}>Close ticket</button></Show>
+            <Show when={!isDealer() && status() === 'resolved' && closesResolved()}><button type="button" class="secondary" onClick={() => move('closed')}>Close ticket</button></Show>
             {props.actions?.(status())}
           </div>
         </Show>

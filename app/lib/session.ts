@@ -1,28 +1,25 @@
 import { createSignal } from 'solid-js';
+import type { Permission, Resource, ScopeKind } from '../../core/access/index.ts';
+import type { Role } from '../../core/db/schema.ts';
 import { get, send } from './api.ts';
 import { cacheClear, cachePut } from './cache.ts';
 
-export type Role = 'hq_admin' | 'regional_manager' | 'analyst' | 'field_rep' | 'dealer_admin' | 'dealer_staff' | 'supplier';
+export type { Role };
 
+// GET /api/me (and the answer to signing in). What the user may do comes from the access
+// policy on the server: the permissions the role holds and, per resource, its letters R/C/W/D.
+// Ask app/lib/access.ts rather than reading these directly.
 export interface Me {
   user: { id: string; email: string; name: string; role: Role; dealerId: string | null };
-  scope: { kind: string; regionIds: string[]; dealerId: string | null };
-  permissions: string[];
+  scope: { kind: ScopeKind; regionIds: string[]; dealerId: string | null };
+  permissions: Permission[];
+  allowedActions: Partial<Record<Resource, string>>;
   brand: { name: string; shortName: string; primaryColor: string; backgroundColor: string; logoUrl: string | null; currency: string; locale: string; timezone: string };
   config: { tileUrl: string; tileAttribution: string };
 }
 
 const [me, setMe] = createSignal<Me | null | undefined>(undefined);
 export { me };
-
-export function homeOf(role: Role): string {
-  switch (role) {
-    case 'hq_admin': case 'regional_manager': case 'analyst': return '/hq';
-    case 'field_rep': return '/field';
-    case 'dealer_admin': case 'dealer_staff': return '/portal';
-    default: return '/supplier';
-  }
-}
 
 function applyBrand(m: Me) {
   document.documentElement.style.setProperty('--brand', m.brand.primaryColor);
@@ -63,5 +60,3 @@ export async function signOut(): Promise<void> {
   await cacheClear();
   setMe(null);
 }
-
-export const can = (permission: string) => me()?.permissions.includes(permission) ?? false;

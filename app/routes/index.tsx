@@ -1,6 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { onMount } from 'solid-js';
-import { homeOf, loadMe } from '../lib/session.ts';
+import { homeOf } from '../lib/access.ts';
+import { loadMe } from '../lib/session.ts';
 
 // The app's entry: straight to the signed-in user's face, or to sign-in.
 export default function Index() {

@@ -1,6 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { homeOf, signIn } from '../lib/session.ts';
+import { homeOf } from '../lib/access.ts';
+import { signIn } from '../lib/session.ts';
 
 export default function Login() {
   const navigate = useNavigate();

@@ -67,6 +67,25 @@ describe('sign-in lands each role on its home', () => {
   });
 });
 
+describe('/api/me says what the UI may offer', () => {
+  // Per resource, the letters the role holds (R read, C create, W write, D decide); absent: none.
+  const cases: Array<[string, Record<string, string | undefined>]> = [
+    ['hq@demo.test', { order: 'RD', ticket: 'RWD', integrations: 'RCW', visit: 'R' }],
+    ['analyst@demo.test', { order: 'R', ticket: 'R', integrations: undefined, approval_rules: undefined }],
+    ['rep@demo.test', { order: 'RCW', ticket: 'RW', visit: 'RCW', field_day: 'RW', users: undefined }],
+    ['dealer@demo.test', { order: 'RCWD', ticket: 'RCW', users: 'RCW', visit: undefined }],
+    ['staff@demo.test', { order: 'RCW', ticket: 'RCW', users: undefined }],
+    ['supplier@demo.test', { purchase_order: 'RW', order: undefined, ticket: undefined }],
+  ];
+  for (const [email, want] of cases) {
+    it(`${email}`, async () => {
+      const me = await (await (await apiSession(email))('/api/me')).json() as { permissions: string[]; allowedActions: Record<string, string> };
+      expect(me.permissions).toContain('session');
+      for (const [resource, letters] of Object.entries(want)) expect(me.allowedActions[resource], resource).toBe(letters);
+    });
+  }
+});
+
 describe('the document and the manifest', () => {
   it('serves the shell with security headers', async () => {
     const res = await fetch(`${baseUrl()}/hq`);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { permissionsOf, scopeOf } from '../../core/access/roles.ts';
+import { allowedActions, permissionsOf, scopeOf } from '../../core/access/roles.ts';
 import { organisations, userRegions } from '../../core/db/schema.ts';
 import { requires } from '../middleware/access.ts';
 import type { AppEnv } from '../types.ts';
@@ -30,6 +30,8 @@ export async function mePayload(c: Context<AppEnv>) {
     user: { id: user.id, email: user.email, name: user.name, role: user.role, dealerId: user.dealerId },
     scope: { kind, regionIds, dealerId: user.dealerId },
     permissions: permissionsOf(user.role),
+    // Per resource, the letters (R/C/W/D) the role holds somewhere: what the UI may offer.
+    allowedActions: allowedActions(user.role),
     brand: await brandOf(c, user.orgId),
     config: { tileUrl: c.env.TILE_URL, tileAttribution: c.env.TILE_ATTRIBUTION },
   };

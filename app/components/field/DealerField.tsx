@@ -1,7 +1,7 @@
 import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
 import { ApiError, get, query, send } from '../../lib/api.ts';
 import { label } from '../../lib/format.ts';
-import { can } from '../../lib/session.ts';
+import { may } from '../../lib/access.ts';
 import VisitList from './VisitList.tsx';
 import { addDays, DEFAULT_SETTINGS, localDate, loadFieldReps, loadVisits, type FieldSettingsView, type RepOption } from './visits.ts';
 
@@ -32,7 +32,7 @@ function planText(p: Plan): string {
 // the dealer's open tasks, with forms for those allowed to plan.
 export default function DealerField(props: { dealerId: string; dealerName: string; reps: Array<{ id: string; name: string }>; base: string }) {
   const today = () => localDate(new Date());
-  const planner = () => can('field:plan');
+  const planner = () => may('field:plan');
 
   const [visits] = createResource(() => props.dealerId, (dealer) => loadVisits({ from: localDate(addDays(new Date(), -89)), to: today(), dealer }));
   // The organisation's lateness threshold comes with the KPIs; a one-day period is cheap.

@@ -2,7 +2,8 @@
 // answers, how a visit is flagged, and how its times and answers read.
 import { CLOCK_SKEW_LIMIT_MS } from '../../../core/field/checkin.ts';
 import { get, query } from '../../lib/api.ts';
-import { can, me } from '../../lib/session.ts';
+import { may } from '../../lib/access.ts';
+import { me } from '../../lib/session.ts';
 
 export interface FieldVisit {
   id: string; repId: string | null; repName: string | null; dealerId: string; dealerName: string;
@@ -78,7 +79,7 @@ export interface RepOption { id: string; name: string }
 // Active field reps to choose from. /api/users needs 'users:read'; a regional manager does
 // not have it and gets the reps of the visit plans in scope instead.
 export async function loadFieldReps(): Promise<RepOption[]> {
-  if (can('users:read')) {
+  if (may('users:read')) {
     const out: RepOption[] = [];
     for (let page = 1; page <= 20; page++) {
       const res = await get<{ items: Array<{ id: string; name: string; status: string }>; total: number }>(`/api/users${query({ role: 'field_rep', pageSize: 200, page })}`);

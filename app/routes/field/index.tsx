@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, lazy, Show } from 'solid-js';
-import Shell, { FIELD_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import type { DealerSummary, Page } from '../../components/types.ts';
 import { get } from '../../lib/api.ts';
 import { label } from '../../lib/format.ts';
@@ -9,6 +9,10 @@ const DealerMap = lazy(() => import('../../components/map/DealerMap.tsx'));
 
 // A rep's dealers, as a list or on the map; both work offline from the last sync.
 export default function FieldHome() {
+  return <Shell face="field" need="dealers:read"><FieldHomeContent /></Shell>;
+}
+
+function FieldHomeContent() {
   const [view, setView] = createSignal<'list' | 'map'>('list');
   const [filter, setFilter] = createSignal('');
   const [dealers] = createResource(() => get<Page<DealerSummary>>('/api/dealers?pageSize=200'));
@@ -17,7 +21,7 @@ export default function FieldHome() {
     return (dealers()?.items ?? []).filter((d) => !f || d.name.toLowerCase().includes(f) || (d.city ?? '').toLowerCase().includes(f));
   };
   return (
-    <Shell roles={['field_rep']} nav={FIELD_NAV}>
+    <>
       <h1>My dealers</h1>
       <div class="toggle" role="group" aria-label="View">
         <button type="button" aria-pressed={view() === 'list'} onClick={() => setView('list')}>List</button>
@@ -33,6 +37,6 @@ export default function FieldHome() {
           )}</For>
         </ul>
       </Show>
-    </Shell>
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { createEffect, createMemo, createResource, createSignal, For, lazy, on, 
 import { makeDocId } from '../../../core/docs/id.ts';
 import { hhmm, visitUid } from '../../../core/field/schedule.ts';
 import type { PlanResult } from '../../../core/route/plan.ts';
-import Shell, { FIELD_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { loadDay, loadEdits, optimise, planInput, savePlannedStarts, saveEdits, stopsOf, todayIso, type Day, type DayEdits, type DayStop } from '../../field/day.ts';
 import { get, offlineSince } from '../../lib/api.ts';
 import { me } from '../../lib/session.ts';
@@ -16,6 +16,10 @@ const REASONS: Record<string, string> = { window_unreachable: 'Its opening hours
 // The rep's day: the stops in the optimised order with arrival times, the route on a map, a
 // navigation link per stop; the rep drops, adds and reorders stops. All of it offline.
 export default function Today() {
+  return <Shell face="field" need="field:work"><TodayContent /></Shell>;
+}
+
+function TodayContent() {
   const date = todayIso();
   const [day] = createResource(() => loadDay(date));
   const [edits, setEdits] = createSignal<DayEdits>({ dropped: [], added: [], order: null });
@@ -108,7 +112,7 @@ export default function Today() {
   });
 
   return (
-    <Shell roles={['field_rep']} nav={FIELD_NAV}>
+    <>
       <h1>Today</h1>
       <p class="hint">{new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' })}
         <Show when={offlineSince()}> · offline, showing the day as last loaded</Show></p>
@@ -174,6 +178,6 @@ export default function Today() {
           </ul>
         </Show>
       </Show>
-    </Shell>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import Shell, { HQ_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { ApiError, get, send } from '../../lib/api.ts';
-import { me } from '../../lib/session.ts';
+import { may } from '../../lib/access.ts';
 
 interface Announcement { id: string; title: string; body: string; audience: string; publishedAt: string }
 interface DocumentItem { id: string; title: string; kind: string; bytes: number; audience: string; createdAt: string; url: string }
@@ -25,7 +25,11 @@ function AudienceSelect(props: { regions: Region[] | undefined; name: string }) 
 
 // HQ publishes announcements and documents (price lists, catalogs) to all dealers, a tier or a region.
 export default function HqAnnouncements() {
-  const allowed = () => me()?.permissions.includes('home:manage') ?? false;
+  return <Shell face="hq" need="home:manage"><HqAnnouncementsContent /></Shell>;
+}
+
+function HqAnnouncementsContent() {
+  const allowed = () => may('home:manage');
   const [content, { refetch }] = createResource(allowed, () => get<Content>('/api/home/content'));
   const [regions] = createResource(() => get<{ items: Region[] }>('/api/regions'));
   const [message, setMessage] = createSignal('');
@@ -69,9 +73,9 @@ export default function HqAnnouncements() {
   };
 
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <h1>Announcements and documents</h1>
-      <Show when={allowed()} fallback={<p>Only HQ administrators publish announcements and documents.</p>}>
+      <Show when={allowed()}>
         <div role="status" aria-live="polite">{message()}</div>
         <Show when={error()}><p role="alert">{error()}</p></Show>
         <div class="home-grid pair">
@@ -112,6 +116,6 @@ export default function HqAnnouncements() {
           </ul>
         </section>
       </Show>
-    </Shell>
+    </>
   );
 }

@@ -4,7 +4,7 @@ import VisitList from '../../components/field/VisitList.tsx';
 import { addDays, DEFAULT_SETTINGS, distance, flagsOf, localDate, loadFieldReps, loadVisits, minutes, percent, when, type FieldSettingsView } from '../../components/field/visits.ts';
 import VisitMap from '../../components/map/VisitMap.tsx';
 import type { VisitPoint } from '../../components/map/visit-map.ts';
-import Shell, { HQ_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { get, query } from '../../lib/api.ts';
 
 interface Kpi {
@@ -23,6 +23,10 @@ const ranges = {
 // Field work as HQ sees it: KPIs for a period (total and per rep) and the visits behind them,
 // as a list or on a map. Filters live in the URL so a view can be bookmarked and shared.
 export default function HqField() {
+  return <Shell face="hq" need="field:read"><HqFieldContent /></Shell>;
+}
+
+function HqFieldContent() {
   const [params, setParams] = useSearchParams<{ from?: string; to?: string; rep?: string; region?: string; visitsRep?: string; view?: string }>();
   const from = () => params.from ?? ranges.last7().from;
   const to = () => params.to ?? ranges.last7().to;
@@ -59,7 +63,7 @@ export default function HqField() {
   const isRange = (r: { from: string; to: string }) => from() === r.from && to() === r.to;
 
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <h1>Field work</h1>
       <form class="filters field-filters" role="search" aria-label="Field filters" onSubmit={(e) => e.preventDefault()}>
         <label>From<input type="date" value={from()} max={to()} onChange={(e) => set({ from: e.currentTarget.value || undefined })} /></label>
@@ -149,6 +153,6 @@ export default function HqField() {
           </Show>
         </Show>
       </section>
-    </Shell>
+    </>
   );
 }

@@ -1,8 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { API_SCOPES } from '../../../core/validators/integrations.ts';
-import Shell, { HQ_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { ApiError, get, send } from '../../lib/api.ts';
-import { me } from '../../lib/session.ts';
+import { may } from '../../lib/access.ts';
 
 interface ApiKey { id: string; name: string; scopes: string[]; prefix: string; createdBy: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 
@@ -12,7 +12,11 @@ const when = (at: string | null) => (at ? new Date(at).toLocaleString(undefined,
 // HQ's API keys for outside systems: create one with scopes (its secret is shown once), see
 // when each was last used, revoke one that leaked or is no longer needed.
 export default function HqIntegrations() {
-  const allowed = () => me()?.permissions.includes('integrations:manage') ?? false;
+  return <Shell face="hq" need="integrations:manage"><HqIntegrationsContent /></Shell>;
+}
+
+function HqIntegrationsContent() {
+  const allowed = () => may('integrations:manage');
   const [keys, { refetch }] = createResource(allowed, () => get<{ items: ApiKey[] }>('/api/integrations/keys'));
   const [created, setCreated] = createSignal<(ApiKey & { secret: string }) | null>(null);
   const [copied, setCopied] = createSignal(false);
@@ -55,9 +59,9 @@ export default function HqIntegrations() {
   };
 
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <h1>Integrations</h1>
-      <Show when={allowed()} fallback={<p>Only HQ administrators manage integrations and their API keys.</p>}>
+      <Show when={allowed()}>
         <div role="status" aria-live="polite">{message()}</div>
         <Show when={error()}><p role="alert">{error()}</p></Show>
         <section aria-labelledby="create-h" class="home-card">
@@ -106,6 +110,6 @@ export default function HqIntegrations() {
           </table>
         </section>
       </Show>
-    </Shell>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import Shell, { HQ_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { get, query } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 
@@ -8,6 +8,10 @@ interface LowRow { dealerId: string; dealerName: string; regionName: string | nu
 
 // Stock across the channel: what dealers hold per product and region, and who is running low.
 export default function HqStock() {
+  return <Shell face="hq" need="stock:read"><HqStockContent /></Shell>;
+}
+
+function HqStockContent() {
   const [region, setRegion] = createSignal('');
   const [q, setQ] = createSignal('');
   const [regions] = createResource(() => get<{ items: Array<{ id: string; name: string }> }>('/api/regions'));
@@ -16,7 +20,7 @@ export default function HqStock() {
   const ok = () => (data.error ? undefined : data());
   const match = (name: string, sku: string) => { const n = q().trim().toLowerCase(); return !n || name.toLowerCase().includes(n) || sku.toLowerCase().includes(n); };
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <h1>Channel stock</h1>
       <form class="filters" role="search" aria-label="Stock" onSubmit={(e) => e.preventDefault()}>
         <label>Region<select value={region()} onChange={(e) => setRegion(e.currentTarget.value)}>
@@ -60,6 +64,6 @@ export default function HqStock() {
           </div>
         </Show>
       </section>
-    </Shell>
+    </>
   );
 }

@@ -1,16 +1,21 @@
 import { useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
-import Shell, { HQ_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import TicketThread, { type SlaRow, type TicketItem } from '../../components/TicketThread.tsx';
 import { get, query, send } from '../../lib/api.ts';
 import { label } from '../../lib/format.ts';
-import { can, me } from '../../lib/session.ts';
+import { may } from '../../lib/access.ts';
+import { me } from '../../lib/session.ts';
 
 const when = (at: string | null) => (at ? new Date(at).toLocaleString(me()?.brand.locale ?? 'en', { dateStyle: 'short', timeStyle: 'short' }) : '—');
 
 // The support queue: tickets in scope with their response-time targets and breaches, filters,
 // and one ticket's thread to answer, route to the dealer's rep or the HQ queue, and resolve.
 export default function HqTickets() {
+  return <Shell face="hq" need="ticket:R"><HqTicketsContent /></Shell>;
+}
+
+function HqTicketsContent() {
   const [search, setSearch] = useSearchParams<{ status?: string; category?: string; breached?: string; routed?: string; t?: string }>();
   const filters = () => ({ status: search.status ?? 'active', category: search.category, breached: search.breached, routed: search.routed });
   const [tickets, { refetch }] = createResource(filters, (f) => get<{ items: TicketItem[] }>(`/api/tickets${query(f)}`));
@@ -36,7 +41,7 @@ export default function HqTickets() {
   };
 
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <h1>Support tickets</h1>
       <form class="filters" role="search" aria-label="Filter tickets" onSubmit={(e) => e.preventDefault()}>
         <label>Status<select onChange={(e) => setSearch({ status: e.currentTarget.value, t: undefined })}>
@@ -78,7 +83,7 @@ export default function HqTickets() {
             <button type="button" class="link" onClick={() => setSearch({ t: undefined })}>Back to the queue</button>
             <Show when={selected()}>{(t) => <p class="hint">{t().dealerName}{t().sla ? ` · targets: answer in ${t().sla!.firstResponseHours} h, resolve in ${t().sla!.resolveHours} h` : ''}</p>}</Show>
             <TicketThread id={id} onChange={refreshSoon} actions={(status) => (
-              <Show when={can('tickets:manage') && status && status !== 'closed'}>
+              <Show when={may('tickets:manage') && status && status !== 'closed'}>
                 <fieldset class="ticket-route">
                   <legend>Route</legend>
                   <label>Rep task due<input ref={due} type="date" /></label>
@@ -92,6 +97,6 @@ export default function HqTickets() {
           </section>
         )}</Show>
       </div>
-    </Shell>
+    </>
   );
 }

@@ -1,7 +1,8 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { send } from '../../lib/api.ts';
-import { homeOf, loadMe, type Me } from '../../lib/session.ts';
+import { homeOf } from '../../lib/access.ts';
+import { loadMe, type Me } from '../../lib/session.ts';
 
 // A new user's one-time link: choose a password, then straight into the app.
 export default function Invite() {

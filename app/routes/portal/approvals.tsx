@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import ApprovalQueue from '../../components/ApprovalQueue.tsx';
-import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { ApiError, get, send } from '../../lib/api.ts';
 import { label, money } from '../../lib/format.ts';
 
@@ -9,6 +9,10 @@ interface ToDeliver { id: string; dealerName: string; status: string; total: num
 // A dealer that runs its own network's orders approves its sub-dealers' orders here, then
 // delivers them from its own stock.
 export default function NetworkApprovals() {
+  return <Shell face="portal" need="orders:approve"><NetworkApprovalsContent /></Shell>;
+}
+
+function NetworkApprovalsContent() {
   const [deliveries, { refetch }] = createResource(() => get<{ items: ToDeliver[] }>('/api/orders/network'));
   const [message, setMessage] = createSignal('');
   const deliver = async (o: ToDeliver) => {
@@ -22,7 +26,7 @@ export default function NetworkApprovals() {
     }
   };
   return (
-    <Shell roles={['dealer_admin']} nav={PORTAL_NAV}>
+    <>
       <h1>Network orders</h1>
       <ApprovalQueue />
       <section aria-labelledby="deliver-h">
@@ -36,6 +40,6 @@ export default function NetworkApprovals() {
           )}</For>
         </ul>
       </section>
-    </Shell>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
-import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { get, query } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
@@ -28,6 +28,10 @@ const AVAILABILITY = { in_stock: ['In stock', 'ok'], low: ['Low', 'warn'], out: 
 const unitOf = (p: CatalogProduct) => (p.packSize > 1 ? `${p.unit} of ${p.packSize}` : p.unit);
 
 export default function PortalCatalog() {
+  return <Shell face="portal" need="products:read"><PortalCatalogContent /></Shell>;
+}
+
+function PortalCatalogContent() {
   const [q, setQ] = createSignal('');
   const [category, setCategory] = createSignal('');
   const [products] = createResource(loadCatalog);
@@ -72,7 +76,7 @@ export default function PortalCatalog() {
   };
 
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff']} nav={PORTAL_NAV}>
+    <>
       <h1>Catalog</h1>
       <form class="filters" role="search" aria-label="Products" onSubmit={(e) => e.preventDefault()}>
         <label>Search products<input type="search" value={q()} onInput={(e) => setQ(e.currentTarget.value)} placeholder="Name or SKU" /></label>
@@ -139,6 +143,6 @@ export default function PortalCatalog() {
           );
         }}</For>
       </ul>
-    </Shell>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import DealerHome from '../../components/DealerHome.tsx';
-import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import type { DealerDetailData } from '../../components/types.ts';
 import { get, query } from '../../lib/api.ts';
 import { label, money } from '../../lib/format.ts';
@@ -13,6 +13,10 @@ interface PricedProduct { id: string; sku: string; name: string; category: strin
 
 // The dealer's own home: its profile and the prices it pays.
 export default function PortalHome() {
+  return <Shell face="portal" need="dealers:read"><PortalHomeContent /></Shell>;
+}
+
+function PortalHomeContent() {
   const navigate = useNavigate();
   const [orders] = createResource(localDocs);
   const newOrder = async () => {
@@ -26,7 +30,7 @@ export default function PortalHome() {
   const [categories] = createResource(() => get<{ items: string[] }>('/api/products/categories'));
   const [products] = createResource(() => ({ q: q(), category: category() }), (p) => get<{ items: PricedProduct[]; total: number }>(`/api/products${query({ ...p, pageSize: 200 })}`));
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff']} nav={PORTAL_NAV}>
+    <>
       <Show when={dealer()} fallback={<h1>My dealer</h1>}>
         {(d) => (
           <>
@@ -66,6 +70,6 @@ export default function PortalHome() {
           )}</For>
         </ul>
       </section>
-    </Shell>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import Shell, { PORTAL_NAV } from '../../components/Shell.tsx';
+import Shell from '../../components/Shell.tsx';
 import { ApiError, get, query, send } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
@@ -20,6 +20,10 @@ async function allProducts(): Promise<Product[]> {
 // The dealer counts its stock: quantities (and, if it likes, reorder points) per product. Only
 // the rows changed are sent, all in one report that is kept whole or not at all.
 export default function PortalStock() {
+  return <Shell face="portal" need="stock:report"><PortalStockContent /></Shell>;
+}
+
+function PortalStockContent() {
   // undefined (not '') until the session is known: a resource does not fetch for undefined.
   const dealerId = () => me()?.user.dealerId || undefined;
   const [products] = createResource(allProducts);
@@ -83,7 +87,7 @@ export default function PortalStock() {
   };
 
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff']} nav={PORTAL_NAV}>
+    <>
       <h1>Stock</h1>
       <section class="stock-alerts" aria-labelledby="alerts-h">
         <h2 id="alerts-h">Low stock</h2>
@@ -134,6 +138,6 @@ export default function PortalStock() {
           </div>
         </form>
       </section>
-    </Shell>
+    </>
   );
 }

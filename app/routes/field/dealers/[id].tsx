@@ -1,11 +1,11 @@
 import { useParams } from '@solidjs/router';
 import DealerDetail from '../../../components/DealerDetail.tsx';
-import Shell, { FIELD_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 
 export default function FieldDealer() {
   const params = useParams<{ id: string }>();
   return (
-    <Shell roles={['field_rep']} nav={FIELD_NAV}>
+    <Shell face="field" need="dealers:read">
       <DealerDetail id={params.id} base="/field" />
     </Shell>
   );

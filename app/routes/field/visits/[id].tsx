@@ -5,7 +5,7 @@ import { initDoc, visit, type AnswerSet, type Json } from '../../../../core/docs
 import { clockIsWrong, PROBLEM_TEXT, verifyPosition, type Verification } from '../../../../core/field/checkin.ts';
 import { visitDate } from '../../../../core/field/schedule.ts';
 import type { FormDefinition } from '../../../../core/forms/definition.ts';
-import Shell, { FIELD_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
 import FormView from '../../../field/FormView.tsx';
 import StockCount from '../../../field/StockCount.tsx';
@@ -26,6 +26,10 @@ const time = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocale
 // and photos, the dealer's tasks and notes. Everything is written locally first and reaches the
 // server when there is a network.
 export default function VisitPage() {
+  return <Shell face="field" need="visit:W"><VisitPageContent /></Shell>;
+}
+
+function VisitPageContent() {
   const params = useParams<{ id: string }>();
   const navigate = useNavigate();
   const [open, setOpen] = createSignal<OpenDoc | null>(null);
@@ -106,7 +110,7 @@ export default function VisitPage() {
   const answersOf = (formId: string) => { const d = doc(); return d ? (visit.answers(d).get(formId) as AnswerSet | undefined) : undefined; };
 
   return (
-    <Shell roles={['field_rep']} nav={FIELD_NAV}>
+    <>
       <p><A href="/field/today">← Today</A></p>
       <h1>{dealer()?.name ?? 'Visit'}</h1>
       <Show when={dealer()}><p class="hint">{dealer()!.address}{dealer()!.city ? `, ${dealer()!.city}` : ''}</p></Show>
@@ -166,6 +170,6 @@ export default function VisitPage() {
       <Show when={open() && status() === undefined && id && id.repId !== me()?.user.id}>
         <p>This visit has not reached this device yet.</p>
       </Show>
-    </Shell>
+    </>
   );
 }

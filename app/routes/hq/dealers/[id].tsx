@@ -2,15 +2,15 @@ import { useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
 import DealerDetail from '../../../components/DealerDetail.tsx';
 import DealerField from '../../../components/field/DealerField.tsx';
-import Shell, { HQ_NAV } from '../../../components/Shell.tsx';
-import { can } from '../../../lib/session.ts';
+import Shell from '../../../components/Shell.tsx';
+import { may } from '../../../lib/access.ts';
 
 export default function HqDealer() {
   const params = useParams<{ id: string }>();
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <Shell face="hq" need="dealers:read">
       <DealerDetail id={params.id} base="/hq" extra={(d) => (
-        <Show when={can('field:read')}>
+        <Show when={may('field:read')}>
           <DealerField dealerId={d.dealer.id} dealerName={d.dealer.name} reps={d.reps} base="/hq" />
         </Show>
       )} />

@@ -4,10 +4,10 @@ import { createStore, reconcile } from 'solid-js/store';
 import type { AnswerSet, Json } from '../../../../core/docs/schema.ts';
 import { isEmptyAnswer, validateAnswer } from '../../../../core/forms/answers.ts';
 import { formDefinition, QUESTION_TYPES, RATING_MAX_DEFAULT, type FormDefinition, type Question, type QuestionType } from '../../../../core/forms/definition.ts';
-import Shell, { HQ_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 import FormView from '../../../field/FormView.tsx';
 import { ApiError, get, send } from '../../../lib/api.ts';
-import { can } from '../../../lib/session.ts';
+import { may } from '../../../lib/access.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The draft: what the editor works on. It keeps what the person typed (options as text, numbers
@@ -166,7 +166,7 @@ function questionField(rest: string): QuestionField {
 export default function HqFormPage() {
   const params = useParams<{ id: string }>();
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <Shell face="hq" need={params.id === 'new' ? 'forms:manage' : 'forms:read'}>
       <p class="crumbs"><A href="/hq/forms">Forms</A></p>
       <Show when={params.id} keyed>{(id) => <FormEditor id={id} />}</Show>
     </Shell>
@@ -177,7 +177,7 @@ function FormEditor(props: { id: string }) {
   const navigate = useNavigate();
   const location = useLocation<{ saved?: string }>();
   const isNew = props.id === 'new';
-  const manage = () => can('forms:manage');
+  const manage = () => may('forms:manage');
 
   const [meta, { refetch: refetchMeta }] = createResource(() => (isNew ? false : props.id), async (id) => {
     const list = await get<{ items: FormSummary[] }>('/api/forms');
@@ -411,7 +411,7 @@ function FormEditor(props: { id: string }) {
       </div>
       <div role="status" aria-live="polite" class="fb-status">{message()}</div>
 
-      <Show when={isNew && !manage()}><p>Only HQ administrators build forms.</p></Show>
+      <Show when={isNew && !manage()}><p>Your account does not build forms.</p></Show>
       <Show when={!ready() && !isNew}><p class="hint" role={latest.error ? 'alert' : undefined}>{latest.error ? (latest.error as Error).message : 'Loading the form…'}</p></Show>
 
       <div class="fb-layout">

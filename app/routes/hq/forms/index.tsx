@@ -1,8 +1,8 @@
 import { A } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
-import Shell, { HQ_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 import { get } from '../../../lib/api.ts';
-import { can } from '../../../lib/session.ts';
+import { may } from '../../../lib/access.ts';
 
 interface FormSummary {
   id: string; name: string; archived: boolean; latestVersion: number; createdAt: string;
@@ -21,12 +21,16 @@ const assignmentText = (list: FormSummary['assignments']) => {
 // The visit forms HQ has built: what each is called, how far it has been revised, and which
 // dealers' visits it applies to.
 export default function HqForms() {
+  return <Shell face="hq" need="forms:read"><HqFormsContent /></Shell>;
+}
+
+function HqFormsContent() {
   const [forms] = createResource(() => get<{ items: FormSummary[] }>('/api/forms'));
   return (
-    <Shell roles={['hq_admin', 'regional_manager', 'analyst']} nav={HQ_NAV}>
+    <>
       <div class="fb-head">
         <h1>Forms</h1>
-        <Show when={can('forms:manage')}><A class="fb-button" href="/hq/forms/new">New form</A></Show>
+        <Show when={may('forms:manage')}><A class="fb-button" href="/hq/forms/new">New form</A></Show>
       </div>
       <p class="hint">Visit forms reps fill in on their phones. Each save publishes a new version; a visit keeps the version it was filled in with.</p>
       <Show when={!forms.error} fallback={<p role="alert">{(forms.error as Error)?.message ?? 'The forms could not be loaded.'}</p>}>
@@ -51,6 +55,6 @@ export default function HqForms() {
           </Show>
         </Show>
       </Show>
-    </Shell>
+    </>
   );
 }

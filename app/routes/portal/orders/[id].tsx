@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { initDoc, order, type OrderLine } from '../../../../core/docs/schema.ts';
-import Shell, { FIELD_NAV, PORTAL_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 import OrderProgress from '../../../components/OrderProgress.tsx';
 import ShipmentTimeline from '../../../components/ShipmentTimeline.tsx';
 import SyncBadge from '../../../components/SyncBadge.tsx';
@@ -28,11 +28,17 @@ async function linesOf(docId: string): Promise<OrderLine[]> {
 // An order as a document on this device: it opens and changes with the network off, and
 // merges with everyone else's edits when the room is reachable.
 export default function OrderPage() {
+  return <Shell face={['portal', 'field']} need="order:W"><OrderPageContent /></Shell>;
+}
+
+function OrderPageContent() {
   const params = useParams<{ id: string }>();
   const [search] = useSearchParams<{ new?: string; from?: string }>();
-  // The dealer's own prices; a rep ordering on a dealer's behalf sees that dealer's.
+  // The order's dealer's prices: the API gives a dealer user its own dealer's, anyone else (a
+  // rep ordering on a dealer's behalf) names the dealer.
   const dealerOf = () => { try { return parseDocId(params.id).dealerId; } catch { return ''; } };
-  const [products] = createResource(() => get<{ items: Product[] }>(`/api/products?pageSize=200${me()?.user.role === 'field_rep' ? `&dealer=${encodeURIComponent(dealerOf())}` : ''}`));
+  const productsUrl = () => { const m = me(); return m ? `/api/products?pageSize=200${dealerOf() && dealerOf() !== m.user.dealerId ? `&dealer=${encodeURIComponent(dealerOf())}` : ''}` : false; };
+  const [products] = createResource(productsUrl, (url) => get<{ items: Product[] }>(url));
   const [version, setVersion] = createSignal(0);
   const [open, setOpen] = createSignal<OpenDoc | null>(null);
   const [error, setError] = createSignal('');
@@ -90,7 +96,7 @@ export default function OrderPage() {
   };
 
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff', 'field_rep']} nav={me()?.user.role === 'field_rep' ? FIELD_NAV : PORTAL_NAV}>
+    <>
       <h1>Order</h1>
       <Show when={error()}><p role="alert">{error()}</p></Show>
       <Show when={open()}>{(o) => <SyncBadge state={o().state()} />}</Show>
@@ -134,6 +140,6 @@ export default function OrderPage() {
           <button type="button" onClick={() => order.setStatus(doc()!, 'submitted', me()!.user.id, me()!.user.role)}>Submit order</button>
         </Show>
       </Show>
-    </Shell>
+    </>
   );
 }

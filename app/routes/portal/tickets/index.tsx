@@ -2,7 +2,7 @@ import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { makeDocId, newUid, parseDocId } from '../../../../core/docs/id.ts';
 import { TICKET_CATEGORIES, ticket } from '../../../../core/docs/schema.ts';
-import Shell, { PORTAL_NAV } from '../../../components/Shell.tsx';
+import Shell from '../../../components/Shell.tsx';
 import { queueFiles, type SlaRow, type TicketItem } from '../../../components/TicketThread.tsx';
 import { get } from '../../../lib/api.ts';
 import { label } from '../../../lib/format.ts';
@@ -16,6 +16,10 @@ const hours = (h: number) => (h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'
 // plus any opened on this device that have not reached it yet. A new ticket is a document,
 // so it can be opened, photos and all, with no network.
 export default function PortalTickets() {
+  return <Shell face="portal" need="ticket:C"><PortalTicketsContent /></Shell>;
+}
+
+function PortalTicketsContent() {
   const navigate = useNavigate();
   const [server] = createResource(() => get<{ items: TicketItem[] }>('/api/tickets').catch(() => ({ items: [] as TicketItem[] })));
   const [local] = createResource(localDocs);
@@ -64,7 +68,7 @@ export default function PortalTickets() {
   };
 
   return (
-    <Shell roles={['dealer_admin', 'dealer_staff']} nav={PORTAL_NAV}>
+    <>
       <h1>Support</h1>
       <Show when={!composing()}>
         <button type="button" onClick={() => { setComposing(true); setTimeout(() => category?.focus()); }}>New ticket</button>
@@ -106,6 +110,6 @@ export default function PortalTickets() {
           )}</For>
         </ul>
       </section>
-    </Shell>
+    </>
   );
 }
