@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import type { DocId } from '../core/docs/id.ts';
 import { KINDS } from '../core/docs/kinds/index.ts';
 import { checkChange, correct, type Snapshot, type Touched, type Violation, type WriterRole } from '../core/docs/rules.ts';
-import { body, FIELD_SHAPES, hasHeader, hasSkeleton, meta, skeletonUpdate, snapshot, writeHeader, type Header, type Json } from '../core/docs/schema.ts';
+import { body, FIELD_SHAPES, hasHeader, hasSkeleton, meta, SKELETON_CLIENT, skeletonUpdate, snapshot, writeHeader, type Header, type Json } from '../core/docs/schema.ts';
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_TOO_LARGE, DEFAULT_MAX_DOC_BYTES } from './protocol.ts';
 import { DEFAULT_COMPACTION, needsCompaction, type CompactionPolicy, type UpdateStore } from './storage.ts';
 
@@ -58,6 +58,33 @@ export interface CommandResult<T> { result: T; update: Uint8Array | null }
 
 const plain = (v: unknown): Json => (v instanceof Y.AbstractType ? v.toJSON() : (v ?? null)) as Json;
 
+// A value as the rules and the projection read it: JSON, and nothing a JSON reader trips over
+// (Yjs also carries bigints, bytes, NaN and objects whose "__proto__" key becomes a prototype).
+function plainJson(v: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => plainJson(x, depth + 1));
+  if (typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && Object.values(v).every((x) => plainJson(x, depth + 1));
+}
+
+// What a person may put into the document's structure: plain values into its maps and lists,
+// characters into its texts. Never a type of its own (a line as a Y.Map would let later edits
+// reach inside a value the rules judge whole, and the server's commands read values as JSON),
+// a subdocument, formatting or embeds, list content in a map or map entries in a list.
+function misplaced(item: Y.Item): string | null {
+  const { content: c, parent: p, parentSub: key } = item;
+  if (key === '__proto__') return 'Not a valid key';
+  if (p instanceof Y.Map) { if (key === null || !(c instanceof Y.ContentAny)) return 'A map holds plain values under keys'; }
+  else if (p instanceof Y.Array) { if (key !== null || !(c instanceof Y.ContentAny)) return 'A list holds plain values'; }
+  else if (p instanceof Y.Text) { if (key !== null || !(c instanceof Y.ContentString)) return 'A text holds characters'; }
+  else return 'Only the document\'s own maps, texts and lists hold content';
+  if (c instanceof Y.ContentAny && !c.arr.every((v) => plainJson(v))) return 'Values are plain JSON';
+  return null;
+}
+
 export class RoomCore {
   doc = new Y.Doc();
   readonly store: UpdateStore;
@@ -86,10 +113,11 @@ export class RoomCore {
   // headers were the server's gets one now; its structure stays as it is.
   create(header: Header): Uint8Array | null {
     if (this.created) return null;
-    const { update, touched } = this.capture(() => this.doc.transact(() => {
+    // Two transactions: one that applies an update is remote to Yjs, the header's is local.
+    const { update, touched } = this.capture(() => {
       if (!hasSkeleton(this.doc, this.docId.kind)) Y.applyUpdate(this.doc, skeletonUpdate(this.docId.kind), 'server');
       writeHeader(this.doc, header);
-    }, 'server'));
+    });
     if (update) { this.store.append(update); this.bytes += update.byteLength; }
     this.refresh(touched);
     return update;
@@ -100,7 +128,10 @@ export class RoomCore {
   command<T>(fn: (doc: Y.Doc, at: string) => T): CommandResult<T> {
     if (!this.created) throw new Refused(CLOSE_FORBIDDEN, 'This document does not exist');
     let result!: T;
-    const { update, touched } = this.capture(() => this.doc.transact(() => { result = fn(this.doc, this.now()); }, 'server'));
+    let captured: ReturnType<RoomCore['capture']>;
+    // A command that throws half way has changed the doc but not the store: back to the store.
+    try { captured = this.capture(() => this.doc.transact(() => { result = fn(this.doc, this.now()); }, 'server')); } catch (err) { this.load(); throw err; }
+    const { update, touched } = captured;
     if (update) { this.store.append(update); this.bytes += update.byteLength; }
     this.refresh(touched);
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
@@ -198,8 +229,62 @@ export class RoomCore {
     if (touched.has('meta')) return 'The document header is written by the server';
     if (touched.has('*')) return 'Only the header and the body are part of a document';
     const shapes = FIELD_SHAPES[this.docId.kind];
-    const replaced = [...rootKeys].find((k) => shapes[k] && shapes[k] !== 'value');
+    const replaced = [...rootKeys].find((k) => Object.hasOwn(shapes, k) && shapes[k] !== 'value');
     return replaced ? `The structure of ${replaced} is the server's` : null;
+  }
+
+  // The items an update added (past `sv`), as integrated: where they sit and what they hold.
+  // Items the same update deleted hold nothing any more and are let through.
+  private contentViolation(decoded: Decoded, sv: Map<number, number>): string | null {
+    const clients = new Set(decoded.structs.map((s) => s.id.client));
+    for (const client of clients) {
+      const list = this.doc.store.clients.get(client);
+      const from = sv.get(client) ?? 0;
+      const last = list?.at(-1);
+      if (!list || !last || last.id.clock + last.length <= from) continue;
+      // The structure's items are the same on every device, and nobody adds to them.
+      if (client === SKELETON_CLIENT) return 'The structure of the document is the server\'s';
+      for (let i = Y.findIndexSS(list, from); i < list.length; i++) {
+        const s = list[i];
+        if (!(s instanceof Y.Item) || s.deleted) continue;
+        const why = misplaced(s);
+        if (why) return why;
+      }
+    }
+    return null;
+  }
+
+  // Whether the room already holds everything in an update: every struct, and every deletion.
+  private addsNothing({ structs, ds }: Decoded): boolean {
+    const store = this.doc.store.clients;
+    const has = (client: number) => { const l = store.get(client)?.at(-1); return l ? l.id.clock + l.length : 0; };
+    for (const s of structs) if (s.id.clock + s.length > has(s.id.client) && s.constructor.name !== 'Skip') return false;
+    for (const [client, ranges] of ds.clients) {
+      const list = store.get(client);
+      for (const r of ranges) {
+        if (!list || r.clock + r.len > has(client)) return false;
+        for (let i = Y.findIndexSS(list, r.clock); i < list.length && list[i].id.clock < r.clock + r.len; i++) if (!list[i].deleted) return false;
+      }
+    }
+    return true;
+  }
+
+  // The touched parts of the document as it stands now (inside a correction), like `restrict`.
+  private live(touched: Touched): Snapshot {
+    const root = body(this.doc, this.docId.kind);
+    const b: Record<string, Json> = {};
+    const status = root.get('status');
+    if (status !== undefined) b.status = plain(status);
+    for (const [field, keys] of touched) {
+      if (field === 'meta' || field === '*' || field === 'status') continue;
+      const cur = root.get(field);
+      if (keys && cur instanceof Y.Map) {
+        const part: Record<string, Json> = {};
+        for (const k of keys) if (cur.has(k)) part[k] = plain(cur.get(k));
+        b[field] = part;
+      } else if (cur !== undefined) b[field] = plain(cur);
+    }
+    return { meta: this.view.meta, body: b };
   }
 
   // Checks, applies and stores one client update. Whatever is returned has been stored, so the
@@ -210,39 +295,58 @@ export class RoomCore {
     try { decoded = Y.decodeUpdate(update); } catch { throw new Refused(CLOSE_MALFORMED, 'Undecodable update'); }
     const none: Applied = { stored: null, correction: null, violations: [] };
     if (noop(decoded)) return none;
+    // A replica answering sync step 1 sends its whole delete set, and items the room has when it
+    // answers a step 1 the room sent before it took another update: nothing new, from a reader too.
+    if (this.addsNothing(decoded)) return none;
     if (writer.access !== 'write') throw new Refused(CLOSE_READ_ONLY, 'This connection is read-only');
     // A document without a server header accepts nothing.
     if (!this.created) throw new Refused(CLOSE_FORBIDDEN, 'This document has not been created');
     if (this.bytes + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
     const svBytes = Y.encodeStateVector(this.doc);
-    if (hasGap(decoded, Y.decodeStateVector(svBytes))) return { ...none, gap: true };
+    const sv = Y.decodeStateVector(svBytes);
+    if (hasGap(decoded, sv)) return { ...none, gap: true };
     // Only what the room lacks is stored and broadcast.
     const stored = Y.diffUpdate(update, svBytes);
     const pre = this.view;
     const { touched, rootKeys } = this.capture(() => Y.applyUpdate(this.doc, update, writer));
     if (touched.size === 0 && isNoop(stored)) return none;
-    const refused = writer.role === 'server' ? null : this.structureViolation(touched, rootKeys);
-    if (refused) {
-      // Not stored, so the store still holds the document as it was before this update.
+    // Judged whole before anything is stored: a change refused whole, or one the rules cannot
+    // judge, leaves the store as it was, and the room goes back to it.
+    let violations: Violation[] = [];
+    let correction: Uint8Array | null = null;
+    try {
+      const refused = writer.role === 'server' ? null : this.structureViolation(touched, rootKeys) ?? this.contentViolation(decoded, sv);
+      if (refused) throw new Refused(CLOSE_FORBIDDEN, refused);
+      const before = this.restrict(pre, touched);
+      this.refresh(touched);
+      const who = { role: writer.role, userId: writer.userId };
+      let found = checkChange(this.docId, who, before, this.restrict(this.view, touched), (f) => this.view.body[f]);
+      violations = [...found];
+      const statusBefore = before.body.status;
+      const fixed = this.capture(() => this.doc.transact(() => {
+        // What is kept of a change must pass as a whole: a guard or check that read a field the
+        // correction put back (a visit started on a refused check-in) is asked again.
+        for (let round = 0; found.length; round++) {
+          if (round > touched.size + 8) throw new Error('The correction did not settle');
+          correct(this.doc, this.docId.kind, before, found, touched);
+          const root = body(this.doc, this.docId.kind);
+          found = checkChange(this.docId, who, before, this.live(touched), (f) => plain(root.get(f)));
+          violations.push(...found);
+        }
+        const status = body(this.doc, this.docId.kind).get('status');
+        // A status step is recorded by the room, in the name it authenticated, at its own time.
+        const stamp = KINDS[this.docId.kind].history;
+        if (stamp && writer.role !== 'server' && status !== statusBefore) stamp(this.doc, { status: String(status), by: writer.userId, role: writer.role, at: this.now() });
+      }, 'server'));
+      this.refresh(fixed.touched);
+      correction = fixed.update;
+    } catch (err) {
       this.load();
-      throw new Refused(CLOSE_FORBIDDEN, refused);
+      if (err instanceof Refused) throw err;
+      throw new Refused(CLOSE_MALFORMED, 'This change could not be checked');
     }
     this.store.append(stored);
     this.bytes += stored.byteLength;
-    const before = this.restrict(pre, touched);
-    this.refresh(touched);
-    const who = { role: writer.role, userId: writer.userId };
-    const violations = checkChange(this.docId, who, before, this.restrict(this.view, touched), (f) => this.view.body[f]);
-    const statusBefore = before.body.status;
-    const fixed = this.capture(() => this.doc.transact(() => {
-      if (violations.length) correct(this.doc, this.docId.kind, before, violations, touched);
-      const status = body(this.doc, this.docId.kind).get('status');
-      // A status step is recorded by the room, in the name it authenticated, at its own time.
-      const stamp = KINDS[this.docId.kind].history;
-      if (stamp && writer.role !== 'server' && status !== statusBefore) stamp(this.doc, { status: String(status), by: writer.userId, role: writer.role, at: this.now() });
-    }, 'server'));
-    this.refresh(fixed.touched);
-    const correction = fixed.update;
     if (correction) { this.store.append(correction); this.bytes += correction.byteLength; }
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
     return { stored, correction, violations };

@@ -8,7 +8,7 @@ import type { Role } from '../db/schema.ts';
 import type { DocId, DocKind } from './id.ts';
 import { KINDS } from './kinds/index.ts';
 import type { Part } from './kinds/spec.ts';
-import { same } from './kinds/spec.ts';
+import { added, same } from './kinds/spec.ts';
 import { body, FIELD_SHAPES, meta, snapshot, type Json } from './schema.ts';
 
 export type WriterRole = Role | 'server';
@@ -84,9 +84,9 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
     if (when === undefined) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
     if (when.length && !when.includes(statusBefore)) { v.push({ path: key, reason: `${key} cannot change once the ${id.kind} is ${statusBefore}` }); continue; }
     if (field.shape === 'list') {
-      const la = (a as Json[] | undefined) ?? [];
-      const lb = (b as Json[] | undefined) ?? [];
-      if (lb.length < la.length || !same(lb.slice(0, la.length), la)) { v.push({ path: key, reason: `${key} can only be added to` }); continue; }
+      const la = Array.isArray(a) ? a : [];
+      const lb = Array.isArray(b) ? b : [];
+      if (!added(la, lb)) { v.push({ path: key, reason: `${key} can only be added to` }); continue; }
     }
     if (field.shape === 'value' && field.check && b !== undefined) { const m = field.check(b); if (m) v.push({ path: key, reason: m }); }
     v.push(...entryViolations(id.kind, key, a, b));

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { checkChange } from '../../core/docs/rules.ts';
-import { initDoc, snapshot, visit } from '../../core/docs/schema.ts';
+import { headerOf, initDoc, snapshot, visit } from '../../core/docs/schema.ts';
+import { reachOf } from '../../core/access/roles.ts';
+import { RoomCore, type Writer } from '../../durable-objects/room-core.ts';
+import { MemoryUpdateStore } from '../../durable-objects/storage.ts';
 import { clockIsWrong, DEFAULT_FIELD_SETTINGS, trustedTime, verifyPosition } from '../../core/field/checkin.ts';
 import { isDue, isoWeek, isoWeekday, occurrences, visitDate, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
 import { checkRecord } from '../../core/validators/field.ts';
@@ -75,19 +78,48 @@ describe('check-in', () => {
     expect(checkRecord.safeParse({ ...base, accuracy: -1, verified: true }).success).toBe(false);
   });
 
-  it('lets a rep write a whole visit offline, but not another rep\'s, and refuses a bad check-in', () => {
+  it('lets a rep write a whole visit offline, and refuses a bad check-in', () => {
     const id = parseDocId(makeDocId('visit', { repId: 'usr_a', dealerId: 'dlr_1' }, visitUid('2026-11-29')));
+    // The phone starts the visit from the structure every device makes; the room creates the
+    // same structure (and the header) when the visit first syncs.
     const doc = new Y.Doc();
+    initDoc(doc, id);
     const before = snapshot(doc, 'visit');
-    initDoc(doc, id, 'usr_a');
     visit.checkIn(doc, { at: '2026-11-29T10:00:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
     visit.checkOut(doc, { at: '2026-11-29T10:30:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
     const after = snapshot(doc, 'visit');
     expect(checkChange(id, { role: 'field_rep', userId: 'usr_a' }, before, after)).toEqual([]);
-    expect(checkChange(id, { role: 'field_rep', userId: 'usr_b' }, before, after).length).toBeGreaterThan(0);
+    // Nobody but a rep has a part in a visit (and the policy gives W only to the rep it names).
+    expect(checkChange(id, { role: 'regional_manager', userId: 'usr_m' }, before, after).length).toBeGreaterThan(0);
+    expect(reachOf('field_rep', 'visit', (r) => r === 'assigned')).toBe('');
     const bad = new Y.Doc();
-    initDoc(bad, id, 'usr_a');
+    initDoc(bad, id);
     visit.checkIn(bad, { at: 'yesterday', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
     expect(checkChange(id, { role: 'field_rep', userId: 'usr_a' }, before, snapshot(bad, 'visit')).map((v) => v.path)).toEqual(['checkIn']);
+  });
+
+  it('a visit done offline syncs into the room whole; a bad check-in leaves it planned', () => {
+    const id = parseDocId(makeDocId('visit', { repId: 'usr_a', dealerId: 'dlr_1' }, visitUid('2026-11-30')));
+    const rep: Writer = { userId: 'usr_a', role: 'field_rep', access: 'write' };
+    const room = new RoomCore(new MemoryUpdateStore(), id);
+    room.create(headerOf(id, 'usr_a', '2026-11-30T08:00:00.000Z'));
+    const phone = new Y.Doc();
+    initDoc(phone, id);
+    visit.checkIn(phone, { at: '2026-11-30T10:00:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    visit.setAnswers(phone, { formId: 'f1', version: 2, values: { q1: 'yes' } });
+    visit.checkOut(phone, { at: '2026-11-30T10:30:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    expect(room.apply(Y.encodeStateAsUpdate(phone), rep).violations).toEqual([]);
+    expect(visit.status(room.doc)).toBe('done');
+    expect(visit.answers(room.doc).get('f1')?.values).toEqual({ q1: 'yes' });
+
+    const other = parseDocId(makeDocId('visit', { repId: 'usr_a', dealerId: 'dlr_1' }, visitUid('2026-12-01')));
+    const room2 = new RoomCore(new MemoryUpdateStore(), other);
+    room2.create(headerOf(other, 'usr_a', '2026-12-01T08:00:00.000Z'));
+    const phone2 = new Y.Doc();
+    initDoc(phone2, other);
+    visit.checkIn(phone2, { at: 'yesterday', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true });
+    const res = room2.apply(Y.encodeStateAsUpdate(phone2), rep);
+    expect(res.violations.map((v) => v.path)).toEqual(['checkIn', 'status']);
+    expect(visit.status(room2.doc)).toBe('planned');
   });
 });

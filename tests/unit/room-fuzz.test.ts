@@ -1,19 +1,24 @@
-// Convergence fuzz (seeded, reproducible): 5 to 8 clients edit one order while messages are
-// delayed, reordered, duplicated and dropped; clients go offline and come back, reload from
-// their saved state (IndexedDB's role), the room restarts from its store and compacts. At the
-// end every replica and the room's storage agree, every edit the room acknowledged is there,
-// and nothing a rule forbids survives.
+// Convergence fuzz (seeded, reproducible): the room creates an order (header and structure), then
+// 5 to 8 clients edit it while messages are delayed, reordered, duplicated and dropped; some
+// start from the room's state, some from the structure offline (the same items, so they merge);
+// clients go offline and come back, reload from their saved state (IndexedDB's role), the room
+// restarts from its store and compacts. HQ reads orders and never writes them. At the end every
+// replica and the room's storage agree, every edit the room acknowledged is there, and nothing a
+// rule forbids survives. (Forged writes of every kind: forged-fuzz.test.ts.)
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { rng, type Rng } from '../../core/demo/random.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
-import { body, initDoc, order } from '../../core/docs/schema.ts';
+import { body, headerOf, initDoc, order } from '../../core/docs/schema.ts';
 import { RoomCore, type Writer } from '../../durable-objects/room-core.ts';
 import { MemoryUpdateStore } from '../../durable-objects/storage.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const STEPS = 120;
+// HQ reads orders (the policy gives it R and D, no W): its connection is read-only and the app
+// offers it no edit, so it only receives.
 const ROLES: Writer['role'][] = ['dealer_admin', 'dealer_staff', 'field_rep', 'hq_admin'];
+const T0 = '2026-03-01T09:00:00.000Z';
 
 interface Client { id: number; doc: Y.Doc; saved: Uint8Array; online: boolean; writer: Writer; n: number }
 // `sv`: the room's sync step 1, asking the client for everything the room lacks.
@@ -30,12 +35,25 @@ function run(seed: number, forbidden: boolean) {
   const r: Rng = rng(seed);
   const docId = parseDocId(makeDocId('order', { dealerId: 'dlr_1' }, `fuzz${String(seed).padStart(6, '0')}`));
   const store = new MemoryUpdateStore();
-  let room = new RoomCore(store, docId);
-  room.compaction = { maxCount: r.int(5, 40), maxBytes: 1 << 20 };
-  const clients: Client[] = Array.from({ length: r.int(5, 8) }, (_, i) => ({
-    id: i, doc: new Y.Doc(), saved: Y.encodeStateAsUpdate(new Y.Doc()), online: true, n: 0,
-    writer: { userId: `u${i}`, role: ROLES[i % ROLES.length], access: 'write' },
-  }));
+  // Client ids from the seed, so concurrent writes of one key resolve the same way every run.
+  let nextClient = 1000 + seed * 64;
+  const fresh = (d: Y.Doc) => { d.clientID = nextClient++; return d; };
+  const restart = () => {
+    const core = new RoomCore(store, docId);
+    fresh(core.doc);
+    core.compaction = { maxCount: r.int(5, 40), maxBytes: 1 << 20 };
+    return core;
+  };
+  let room = restart();
+  room.create(headerOf(docId, 'u0', T0));
+  fresh(room.doc); // Yjs picks a new id after a transaction that applied the structure
+  const clients: Client[] = Array.from({ length: r.int(5, 8) }, (_, i) => {
+    const role = ROLES[i % ROLES.length];
+    const doc = fresh(new Y.Doc());
+    // Half start from the room's state, half from the structure, offline.
+    if (r.chance(0.5)) Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc), 'net'); else initDoc(doc, docId);
+    return { id: i, doc, saved: Y.encodeStateAsUpdate(doc), online: true, n: 0, writer: { userId: `u${i}`, role, access: role === 'hq_admin' ? 'read' : 'write' } };
+  });
   const net: Msg[] = [];
   const acked = new Set<string>();
 
@@ -63,19 +81,17 @@ function run(seed: number, forbidden: boolean) {
     Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(c.doc)), 'net');
   };
 
-  // The order is born on the first client.
-  initDoc(clients[0].doc, docId, 'u0');
   for (let step = 0; step < STEPS; step++) {
     const c = clients[r.int(0, clients.length - 1)];
     const roll = r.next();
     if (roll < 0.35) {
       // A permitted-or-not edit, as a person would try it.
       const what = forbidden ? r.int(0, 9) : r.int(0, 5);
-      if (order.status(c.doc) === undefined) continue;
+      if (c.writer.access === 'read') continue;
       if (what <= 4) order.setLine(c.doc, `c${c.id}-${c.n++}`, { productId: `p${r.int(1, 50)}`, quantity: r.int(1, 9) });
       else if (what === 5) order.notes(c.doc).insert(r.int(0, order.notes(c.doc).length), `n${c.id}`);
       else if (what === 6) body(c.doc, 'order').set('status', 'approved'); // forbidden for everyone but the server
-      else if (what === 7) order.setStatus(c.doc, 'submitted', c.writer.userId, c.writer.role);
+      else if (what === 7) order.setStatus(c.doc, 'submitted'); // permitted from draft; the room stamps it
       else if (what === 8) { const k = [...order.lines(c.doc).keys()][0]; if (k) order.setLine(c.doc, k, { ...order.lines(c.doc).get(k)!, unitPrice: 1 }); }
       else body(c.doc, 'order').set('approval', { state: 'approved' });
     } else if (roll < 0.75 && net.length) {
@@ -95,13 +111,12 @@ function run(seed: number, forbidden: boolean) {
     } else if (roll < 0.92) {
       // The app is closed and opened again: only what was saved on the device comes back.
       c.doc.destroy();
-      c.doc = new Y.Doc();
+      c.doc = fresh(new Y.Doc());
       Y.applyUpdate(c.doc, c.saved, 'net');
       c.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== 'net') toRoom(c, u); save(c); });
       if (c.online) resync(c);
     } else if (roll < 0.96) {
-      room = new RoomCore(store, docId); // eviction or restart: the room reloads from storage
-      room.compaction = { maxCount: r.int(5, 40), maxBytes: 1 << 20 };
+      room = restart(); // eviction or restart: the room reloads from storage
     } else {
       room.compact();
     }
@@ -114,11 +129,15 @@ function run(seed: number, forbidden: boolean) {
   const reloaded = new RoomCore(store, docId);
   expect(canonical(reloaded.doc)).toBe(expected);
   for (const c of clients) expect(canonical(c.doc), `client ${c.id}, seed ${seed}`).toBe(expected);
-  const final = room.doc.getMap('order').toJSON() as { status: string; approval?: unknown; lines: Record<string, { unitPrice?: number }> };
+  const final = room.doc.getMap('order').toJSON() as { status: string; approval?: unknown; lines: Record<string, { unitPrice?: number }>; statusHistory: Array<{ status: string; by: string; role: string }> };
+  expect(room.doc.getMap('meta').toJSON()).toEqual(headerOf(docId, 'u0', T0));
   expect(final.status).not.toBe('approved');
-  if (!forbidden) expect(['draft', 'submitted']).toContain(final.status);
+  if (!forbidden) expect(final.status).toBe('draft');
   expect(final.approval).toBeUndefined();
   expect(Object.values(final.lines).every((l) => l.unitPrice === undefined)).toBe(true);
+  // Every step in the history is one the room stamped for a writer it authenticated.
+  for (const h of final.statusHistory) expect(clients.some((c) => c.writer.userId === h.by && c.writer.role === h.role && c.writer.access === 'write'), `seed ${seed}`).toBe(true);
+  expect(final.statusHistory.at(-1)?.status ?? 'draft').toBe(final.status);
   for (const k of acked) expect(Object.keys(final.lines), `acked line ${k}, seed ${seed}`).toContain(k);
 }
 

@@ -1,11 +1,16 @@
 // Support tickets as documents: who may open, answer, close and reopen one, that the thread only
-// grows and is written in each author's own name, and what the projection reads as the SLA clock.
+// grows and is written in each author's own name, that routing is the server's, and what the
+// projection reads as the SLA clock. A ticket starts from the structure and header the room
+// writes; its opener's first change sets the category, the subject and the first message.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { project } from '../../core/docs/projection.ts';
 import { checkChange, type Writer } from '../../core/docs/rules.ts';
-import { body, snapshot, ticket, type TicketMessage } from '../../core/docs/schema.ts';
+import { routeTicket } from '../../core/docs/kinds/ticket.ts';
+import { body, headerOf, initDoc, snapshot, ticket, writeHeader, type TicketMessage } from '../../core/docs/schema.ts';
+import { RoomCore } from '../../durable-objects/room-core.ts';
+import { MemoryUpdateStore } from '../../durable-objects/storage.ts';
 
 const ID = makeDocId('ticket', { dealerId: 'dlr_00012' }, 'tkt0000000001');
 const dealer: Writer = { role: 'dealer_admin', userId: 'usr_dealer_admin' };
@@ -22,8 +27,16 @@ function edit(doc: Y.Doc, writer: Writer, change: (d: Y.Doc) => void) {
   return checkChange(parseDocId(ID), writer, before, snapshot(doc, 'ticket'));
 }
 
-function opened(by: Writer = dealer) {
+// The ticket as the room creates it: header and structure.
+function created() {
   const doc = new Y.Doc();
+  initDoc(doc, parseDocId(ID));
+  writeHeader(doc, headerOf(parseDocId(ID), dealer.userId, '2026-01-05T08:59:00.000Z'));
+  return doc;
+}
+
+function opened(by: Writer = dealer) {
+  const doc = created();
   const v = edit(doc, by, (d) => ticket.open(d, parseDocId(ID), { category: 'delivery', subject: 'Pallet arrived damaged' }, { ...msg(by, 'Two buckets were crushed'), photos: ['a'.repeat(64)] }));
   return { doc, v };
 }
@@ -67,9 +80,54 @@ describe('ticket write rules', () => {
   it('keeps the thread append-only and refuses a forged first message at birth', () => {
     const { doc } = opened();
     expect(edit(doc, hq, (d) => ticket.messages(d).delete(0, 1)).map((x) => x.path)).toContain('messages');
-    const fresh = new Y.Doc();
+    const fresh = created();
     const v = edit(fresh, dealer, (d) => ticket.open(d, parseDocId(ID), { category: 'order', subject: 'x' }, { ...msg(dealer, 'hi'), by: 'usr_hq' }));
     expect(v.map((x) => x.path)).toEqual(['messages.0']);
+  });
+});
+
+describe('ticket write rules, continued', () => {
+  it('a message records only a status its writer may move the ticket to', () => {
+    const { doc } = opened();
+    // A dealer cannot resolve, so it cannot claim to have (resolved_at is read from such entries).
+    expect(edit(doc, dealer, (d) => ticket.addMessage(d, { ...msg(dealer, 'done'), status: 'resolved' })).map((x) => x.path)).toEqual(['messages.1']);
+    const { doc: d2 } = opened();
+    expect(edit(d2, manager, (d) => ticket.addMessage(d, { ...msg(manager, 'closing'), status: 'closed' })).map((x) => x.path)).toEqual(['messages.1']);
+    const { doc: d3 } = opened();
+    expect(edit(d3, dealer, (d) => ticket.setStatus(d, 'closed', msg(dealer, 'never mind')))).toEqual([]);
+  });
+
+  it('routing and assignment are the server\'s (routeTicket), for every person', () => {
+    for (const w of [dealer, staff, hq, manager, rep]) {
+      const { doc } = opened();
+      expect(edit(doc, w, (d) => body(d, 'ticket').set('assignedTo', w.userId)).map((x) => x.path), w.role).toEqual(['assignedTo']);
+    }
+    const { doc } = opened();
+    expect(edit(doc, { role: 'server', userId: 'server' }, (d) => routeTicket(d, { to: 'rep', repId: 'usr_rep_01', taskId: 't1', dueDate: null, by: 'usr_hq', at: '2026-01-05T10:00:00.000Z' }))).toEqual([]);
+    expect(ticket.assignedTo(doc)).toBe('usr_rep_01');
+  });
+
+  // Found by the forged-write fuzz: two replies written at once merge one before the other, and
+  // the later-arriving one was refused ("only added to") and erased although both were permitted.
+  it('two replies written at once both land', () => {
+    const id = parseDocId(ID);
+    const room = new RoomCore(new MemoryUpdateStore(), id);
+    room.create(headerOf(id, dealer.userId, '2026-01-05T08:59:00.000Z'));
+    const phone = new Y.Doc();
+    Y.applyUpdate(phone, Y.encodeStateAsUpdate(room.doc));
+    ticket.open(phone, id, { category: 'order', subject: 'Missing bucket' }, msg(dealer, 'One is missing'));
+    expect(room.apply(Y.encodeStateAsUpdate(phone, Y.encodeStateVector(room.doc)), { ...dealer, access: 'write' }).violations).toEqual([]);
+    // Both sides answer from the same state; the one with the smaller client id merges first.
+    const a = new Y.Doc(); a.clientID = 9_000_002;
+    const b = new Y.Doc(); b.clientID = 9_000_001;
+    for (const d of [a, b]) Y.applyUpdate(d, Y.encodeStateAsUpdate(room.doc));
+    ticket.setStatus(a, 'answered', msg(hq, 'Sending one today'));
+    ticket.addMessage(b, msg(dealer, 'Also the lid'));
+    const ra = room.apply(Y.encodeStateAsUpdate(a, Y.encodeStateVector(room.doc)), { ...hq, access: 'write' });
+    const rb = room.apply(Y.encodeStateAsUpdate(b, Y.encodeStateVector(room.doc)), { ...dealer, access: 'write' });
+    expect([...ra.violations, ...rb.violations]).toEqual([]);
+    expect(ticket.messages(room.doc).toArray().map((m) => m.text).sort()).toEqual(['Also the lid', 'One is missing', 'Sending one today']);
+    expect(ticket.status(room.doc)).toBe('answered');
   });
 });
 

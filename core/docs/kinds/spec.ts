@@ -57,3 +57,17 @@ export const zodCheck = (schema: { safeParse(v: unknown): { success: boolean; er
 };
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+// A list only added to: `before` is still there in order, and these are the indexes in `after`
+// of what was added; null when something was removed or changed. New entries need not be at the
+// end: two people appending at once both land, one before the other, wherever the merge puts them.
+export function added(before: readonly unknown[], after: readonly unknown[]): number[] | null {
+  if (after.length < before.length) return null;
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < after.length; i++) {
+    if (j < before.length && same(after[i], before[j])) j++;
+    else out.push(i);
+  }
+  return j === before.length ? out : null;
+}

@@ -6,7 +6,7 @@ import { allows } from '../../access/roles.ts';
 import { ROLES, type Role } from '../../db/schema.ts';
 import { z } from 'zod';
 import { body, TICKET_STATUSES, type Json, type TicketRoute } from '../base.ts';
-import { ANY_STATUS, zodCheck, type KindSpec, type Part, type Violation, type Writer } from './spec.ts';
+import { added, ANY_STATUS, zodCheck, type KindSpec, type Part, type Violation, type Writer } from './spec.ts';
 
 const message = z.strictObject({
   by: z.string().min(1).max(64), byName: z.string().max(120), role: z.string().max(40), text: z.string().max(4000),
@@ -14,18 +14,21 @@ const message = z.strictObject({
 }).refine((m) => m.text.trim().length > 0 || m.photos.length > 0 || m.status !== undefined, 'A message needs text, a photo or a status');
 
 // A thread is only added to, each new message in its writer's name, and never without a subject.
+// A message that records a status names one its writer may move the ticket to.
 function messageViolations(writer: Writer, a: Json | undefined, b: Json | undefined, get: (f: string) => Json | undefined): Violation[] {
   const la = Array.isArray(a) ? a : [];
   const lb = Array.isArray(b) ? b : [];
   const out: Violation[] = [];
-  if (lb.length > la.length && !(typeof get('subject') === 'string' && String(get('subject')).trim())) out.push({ path: 'messages', reason: 'A ticket needs a subject' });
-  lb.slice(la.length).forEach((m, i) => {
-    const path = `messages.${la.length + i}`;
-    const bad = zodCheck(message)(m);
-    if (bad) { out.push({ path, reason: bad }); return; }
-    const e = m as Record<string, Json>;
-    if (e.by !== writer.userId || e.role !== writer.role) out.push({ path, reason: 'A message is written in its author\'s own name and role' });
-  });
+  const fresh = added(la, lb) ?? [];
+  if (fresh.length && !(typeof get('subject') === 'string' && String(get('subject')).trim())) out.push({ path: 'messages', reason: 'A ticket needs a subject' });
+  for (const i of fresh) {
+    const path = `messages.${i}`;
+    const bad = zodCheck(message)(lb[i]);
+    if (bad) { out.push({ path, reason: bad }); continue; }
+    const e = lb[i] as Record<string, Json>;
+    if (e.by !== writer.userId || e.role !== writer.role) { out.push({ path, reason: 'A message is written in its author\'s own name and role' }); continue; }
+    if (e.status !== undefined && !TICKET.parts[writer.role]?.transitions.some((t) => t.to === e.status)) out.push({ path, reason: `A ${writer.role} does not move a ticket to ${String(e.status)}` });
+  }
   return out;
 }
 

@@ -1,8 +1,13 @@
+// The write rules on their own: a change (before → after) against each role's part of a kind.
+// Documents start from the structure the server writes (skeletonUpdate, applied by initDoc),
+// with the header the room writes; a client never writes either.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { reachOf } from '../../../core/access/roles.ts';
 import { checkChange, correct, type Writer } from '../../../core/docs/rules.ts';
 import { DocIdError, makeDocId, parseDocId } from '../../../core/docs/id.ts';
-import { initDoc, migrate, order, snapshot, visit, body } from '../../../core/docs/schema.ts';
+import { stampHistory } from '../../../core/docs/kinds/order.ts';
+import { headerOf, initDoc, migrate, order, snapshot, visit, body, writeHeader } from '../../../core/docs/schema.ts';
 
 const dealer: Writer = { role: 'dealer_admin', userId: 'usr_dealer_admin' };
 const server: Writer = { role: 'server', userId: 'server' };
@@ -18,11 +23,12 @@ function edit(doc: Y.Doc, idStr: string, writer: Writer, change: (d: Y.Doc) => v
   return { update, violations, before, id };
 }
 
+// An order as the room creates it: its header and its structure.
 function newOrder() {
   const id = makeDocId('order', { dealerId: 'dlr_00012' }, 'abcdef123456');
   const doc = new Y.Doc();
-  const birth = edit(doc, id, dealer, (d) => initDoc(d, parseDocId(id), 'usr_dealer_admin'));
-  expect(birth.violations).toEqual([]);
+  initDoc(doc, parseDocId(id));
+  writeHeader(doc, headerOf(parseDocId(id), 'usr_dealer_admin', '2026-01-05T09:00:00.000Z'));
   return { id, doc };
 }
 
@@ -43,13 +49,13 @@ describe('order write rules', () => {
     const { id, doc } = newOrder();
     expect(edit(doc, id, dealer, (d) => order.setLine(d, 'l1', { productId: 'prd_001', quantity: 3 })).violations).toEqual([]);
     expect(edit(doc, id, dealer, (d) => order.notes(d).insert(0, 'Deliver before noon')).violations).toEqual([]);
-    expect(edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted', 'usr_dealer_admin', 'dealer_admin')).violations).toEqual([]);
+    expect(edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted')).violations).toEqual([]);
     expect(order.status(doc)).toBe('submitted');
   });
 
   it('a dealer approving its order is corrected on every replica', () => {
     const { id, doc } = newOrder();
-    edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted', 'u', 'dealer_admin'));
+    edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted'));
     // Two other replicas in sync before the forbidden change.
     const r1 = new Y.Doc(); const r2 = new Y.Doc();
     Y.applyUpdate(r1, Y.encodeStateAsUpdate(doc)); Y.applyUpdate(r2, Y.encodeStateAsUpdate(doc));
@@ -80,12 +86,58 @@ describe('order write rules', () => {
     expect(edit(doc, id, server, (d) => order.setLine(d, 'l1', { productId: 'p', quantity: 1, unitPrice: 1250 })).violations).toEqual([]);
   });
 
-  it('lines are frozen once submitted and history only grows', () => {
+  it('lines are frozen once submitted, and the history is the room\'s alone', () => {
     const { id, doc } = newOrder();
-    edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted', 'u', 'dealer_admin'));
+    edit(doc, id, dealer, (d) => order.setStatus(d, 'submitted'));
+    // The room stamps the step (a server write).
+    expect(edit(doc, id, server, (d) => stampHistory(d, { status: 'submitted', by: 'usr_dealer_admin', role: 'dealer_admin', at: '2026-01-05T09:01:00.000Z' })).violations).toEqual([]);
     expect(edit(doc, id, dealer, (d) => order.setLine(d, 'l9', { productId: 'p', quantity: 1 })).violations[0].reason).toMatch(/once the order is submitted/);
-    const rewrite = edit(doc, id, dealer, (d) => (body(d, 'order').get('statusHistory') as Y.Array<unknown>).delete(0, 1));
+    const history = (d: Y.Doc) => body(d, 'order').get('statusHistory') as Y.Array<unknown>;
+    const rewrite = edit(doc, id, dealer, (d) => history(d).delete(0, 1));
     expect(rewrite.violations.map((v) => v.path)).toContain('statusHistory');
+    correct(doc, 'order', rewrite.before, rewrite.violations);
+    // Not even an entry in the dealer's own name, nor a back-dated one in the server's.
+    for (const entry of [{ status: 'submitted', by: 'usr_dealer_admin', role: 'dealer_admin', at: '2026-01-05T09:00:00.000Z' }, { status: 'approved', by: 'server', role: 'server', at: '2020-01-01T00:00:00.000Z' }]) {
+      const forged = edit(doc, id, dealer, (d) => history(d).push([entry]));
+      expect(forged.violations.map((v) => v.path)).toEqual(['statusHistory']);
+      correct(doc, 'order', forged.before, forged.violations);
+    }
+    expect(history(doc).length).toBe(1);
+  });
+
+  it('shipments, approvals and totals are the room\'s commands\' alone', () => {
+    const { id, doc } = newOrder();
+    for (const [field, change] of [
+      ['shipments', (d: Y.Doc) => (body(d, 'order').get('shipments') as Y.Array<unknown>).push([{ eventId: 'e1', status: 'delivered', items: [] }])],
+      ['approval', (d: Y.Doc) => body(d, 'order').set('approval', { state: 'approved', by: 'auto' })],
+      ['total', (d: Y.Doc) => body(d, 'order').set('total', 1)],
+      ['creditCheck', (d: Y.Doc) => body(d, 'order').set('creditCheck', { ok: true })],
+    ] as const) {
+      for (const role of ['dealer_admin', 'dealer_staff', 'field_rep'] as const) {
+        const r = edit(doc, id, { role, userId: 'x' }, change);
+        expect(r.violations.map((v) => v.path), `${role} ${field}`).toEqual([field]);
+        correct(doc, 'order', r.before, r.violations);
+      }
+    }
+    expect(body(doc, 'order').toJSON()).toEqual({ status: 'draft', lines: {}, notes: '', statusHistory: [], shipments: [] });
+  });
+
+  it('a line carries a product, a quantity and a note, nothing else', () => {
+    const { id, doc } = newOrder();
+    const r = edit(doc, id, dealer, (d) => order.lines(d).set('l1', { productId: 'p', quantity: 1, discount: 50 } as never));
+    expect(r.violations.map((v) => v.path)).toEqual(['lines.l1']);
+    expect(edit(doc, id, dealer, (d) => order.lines(d).set('bad key!', { productId: 'p', quantity: 1 })).violations.map((v) => v.path)).toEqual(['lines.bad key!']);
+  });
+
+  it('status steps follow each role\'s transitions', () => {
+    for (const [to, ok] of [['submitted', true], ['cancelled', true], ['approved', false], ['held', false], ['shipped', false], ['delivered', false], ['bogus', false]] as const) {
+      const { id, doc } = newOrder();
+      expect(edit(doc, id, dealer, (d) => body(d, 'order').set('status', to)).violations.length === 0, `draft → ${to}`).toBe(ok);
+    }
+    const { id, doc } = newOrder();
+    edit(doc, id, server, (d) => body(d, 'order').set('status', 'approved'));
+    expect(edit(doc, id, dealer, (d) => body(d, 'order').set('status', 'cancelled')).violations.map((v) => v.path)).toEqual(['status']);
+    expect(edit(doc, id, dealer, (d) => body(d, 'order').set('status', 'draft')).violations.map((v) => v.path)).toEqual(['status']);
   });
 
   it('concurrent permitted edits of different lines merge', () => {
@@ -99,25 +151,47 @@ describe('order write rules', () => {
     expect(order.lines(a).toJSON()).toEqual(order.lines(b).toJSON());
   });
 
-  it('a document must be born matching its id', () => {
-    const id = makeDocId('order', { dealerId: 'dlr_00012' }, 'abcdef123456');
-    const doc = new Y.Doc();
-    const r = edit(doc, id, dealer, (d) => initDoc(d, { ...parseDocId(id), dealerId: 'dlr_99999' }, 'u'));
-    expect(r.violations.map((v) => v.path)).toContain('meta.dealerId');
+  it('the header is the server\'s: any change to it is refused', () => {
+    const { id, doc } = newOrder();
+    expect(doc.getMap('meta').toJSON()).toEqual({ kind: 'order', schemaVersion: 1, dealerId: 'dlr_00012', repId: null, createdBy: 'usr_dealer_admin', createdAt: '2026-01-05T09:00:00.000Z' });
+    const r = edit(doc, id, dealer, (d) => d.getMap('meta').set('dealerId', 'dlr_99999'));
+    expect(r.violations.map((v) => v.path)).toEqual(['meta.dealerId']);
+    expect(edit(doc, id, dealer, (d) => d.getMap('meta').set('createdBy', 'usr_other')).violations.map((v) => v.path)).toContain('meta.createdBy');
+  });
+
+  it('every device makes the same structure, so an order started offline merges with the room\'s', () => {
+    const id = parseDocId(makeDocId('order', { dealerId: 'dlr_00012' }, 'abcdef123456'));
+    const phone = new Y.Doc(); const room = new Y.Doc();
+    initDoc(phone, id); initDoc(room, id);
+    order.setLine(phone, 'l1', { productId: 'p', quantity: 1 });
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(phone));
+    expect(order.lines(room).toJSON()).toEqual({ l1: { productId: 'p', quantity: 1 } });
   });
 });
 
 describe('visit write rules', () => {
-  it('only the rep named in the id writes its visit', () => {
-    const id = makeDocId('visit', { dealerId: 'dlr_1', repId: 'usr_rep_01' }, 'visit0001');
+  const id = makeDocId('visit', { dealerId: 'dlr_1', repId: 'usr_rep_01' }, 'visit0001');
+  const owner: Writer = { role: 'field_rep', userId: 'usr_rep_01' };
+  const check = { at: '2026-11-29T10:00:00Z', lat: 52.5, lng: 13.4, accuracy: 12, offsetMs: 0, distanceM: 10, verified: true };
+
+  it('only the rep named in the id writes its visit (the policy gives no one else W)', () => {
+    const mine = (r: string) => r === 'own' || r === 'assigned';
+    expect(reachOf('field_rep', 'visit', mine)).toBe('RCW');
+    expect(reachOf('field_rep', 'visit', (r) => r === 'assigned')).toBe('');
+    for (const role of ['hq_admin', 'regional_manager', 'analyst'] as const) expect(reachOf(role, 'visit', () => true)).toBe('R');
+  });
+
+  it('starts with a check-in and ends with a check-out', () => {
     const doc = new Y.Doc();
-    const owner: Writer = { role: 'field_rep', userId: 'usr_rep_01' };
-    expect(edit(doc, id, owner, (d) => initDoc(d, parseDocId(id), 'usr_rep_01')).violations).toEqual([]);
-    expect(edit(doc, id, owner, (d) => visit.set(d, 'status', 'in_progress')).violations).toEqual([]);
-    const other = edit(doc, id, { role: 'field_rep', userId: 'usr_rep_02' }, (d) => visit.notes(d).insert(0, 'hijack'));
-    expect(other.violations.map((v) => v.path)).toEqual(['notes']);
-    correct(doc, 'visit', other.before, other.violations);
-    expect(visit.notes(doc).toString()).toBe('');
+    initDoc(doc, parseDocId(id));
+    expect(edit(doc, id, owner, (d) => visit.set(d, 'status', 'in_progress')).violations.map((v) => v.reason)).toEqual(['A visit starts with a check-in']);
+    body(doc, 'visit').set('status', 'planned');
+    expect(edit(doc, id, owner, (d) => visit.checkIn(d, check)).violations).toEqual([]);
+    expect(edit(doc, id, owner, (d) => visit.set(d, 'status', 'done')).violations.map((v) => v.reason)).toEqual(['A visit ends with a check-out']);
+    body(doc, 'visit').set('status', 'in_progress');
+    expect(edit(doc, id, owner, (d) => visit.checkOut(d, check)).violations).toEqual([]);
+    expect(edit(doc, id, owner, (d) => visit.set(d, 'status', 'missed')).violations.map((v) => v.path)).toEqual(['status']);
+    expect(edit(doc, id, owner, (d) => visit.set(d, 'flags', { late: false })).violations.map((v) => v.path)).toEqual(['flags']);
   });
 });
 
