@@ -47,12 +47,12 @@ export const hasSkeleton = (doc: Y.Doc, kind: DocKind) => body(doc, kind).has('s
 
 // A document on this device: its structure (idempotent), then the fields its author sets at
 // once. The header comes from the server.
+// (Not one transaction: Yjs marks a transaction that applies an update as remote, and local
+// writes in it would make it think another client uses this one's id.)
 export function initDoc(doc: Y.Doc, id: DocId, _createdBy?: string, fields: Record<string, Json> = {}): void {
-  doc.transact(() => {
-    if (!hasSkeleton(doc, id.kind)) Y.applyUpdate(doc, skeletonUpdate(id.kind));
-    const b = body(doc, id.kind);
-    for (const [k, v] of Object.entries(fields)) if (FIELD_SHAPES[id.kind][k] === 'value') b.set(k, v);
-  });
+  if (!hasSkeleton(doc, id.kind)) Y.applyUpdate(doc, skeletonUpdate(id.kind));
+  const b = body(doc, id.kind);
+  doc.transact(() => { for (const [k, v] of Object.entries(fields)) if (FIELD_SHAPES[id.kind][k] === 'value') b.set(k, v); });
 }
 
 export interface Header { kind: DocKind; schemaVersion: number; dealerId: string; repId: string | null; createdBy: string; createdAt: string }
@@ -123,9 +123,14 @@ export const ticket = {
   assignedTo: (doc: Y.Doc) => (body(doc, 'ticket').get('assignedTo') as string | null | undefined) ?? null,
   routedTo: (doc: Y.Doc) => (body(doc, 'ticket').get('routedTo') as TicketRoute | null | undefined) ?? null,
   messages: (doc: Y.Doc) => body(doc, 'ticket').get('messages') as Y.Array<TicketMessage>,
-  // A new ticket and its first message in one transaction, so it syncs as one birth.
+  // A new ticket: its structure, then subject, category and first message in one transaction,
+  // so the room never sees a thread without a subject.
   open(doc: Y.Doc, id: DocId, fields: { category: string; subject: string }, first: TicketMessage) {
-    doc.transact(() => { initDoc(doc, id, first.by, fields); ticket.addMessage(doc, first); });
+    initDoc(doc, id);
+    doc.transact(() => {
+      for (const [k, v] of Object.entries(fields)) body(doc, 'ticket').set(k, v);
+      ticket.addMessage(doc, first);
+    });
   },
   addMessage(doc: Y.Doc, m: TicketMessage) {
     ticket.messages(doc).push([{ by: m.by, byName: m.byName, role: m.role, text: m.text, photos: [...m.photos], at: m.at, ...(m.status ? { status: m.status } : {}) }]);
