@@ -18,5 +18,3 @@ export const body = (doc: Y.Doc, kind: DocKind) => doc.getMap<unknown>(kind);
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export interface TicketRoute { to: 'rep' | 'hq'; repId: string | null; taskId: string | null; dueDate: string | null; by: string; at: string }
 
-// Kept until the app asks the policy instead (who writes on the dealer's side of a ticket).
-export const DEALER_ROLES: readonly string[] = ['dealer_admin', 'dealer_staff'];
