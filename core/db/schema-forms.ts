@@ -1,7 +1,7 @@
 // Visit forms (migrations/0006_forms.sql). A version row is written once and never updated:
 // submissions name the version they were filled in, and it must read the same forever.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { FormDefinition } from '../forms/definition.ts';
 import { users } from './schema.ts';
 
@@ -30,7 +30,10 @@ export const formAssignments = sqliteTable('form_assignments', {
   formId: text('form_id').notNull().references(() => forms.id),
   targetKind: text('target_kind', { enum: FORM_TARGET_KINDS }).notNull(),
   target: text('target').notNull(),
-}, (t) => [primaryKey({ columns: [t.formId, t.targetKind, t.target] }), index('form_assignments_target').on(t.targetKind, t.target)]);
+}, (t) => [
+  primaryKey({ columns: [t.formId, t.targetKind, t.target] }), index('form_assignments_target').on(t.targetKind, t.target),
+  check('form_assignments_target_kind', sql`${t.targetKind} IN ('segment', 'visit_type')`),
+]);
 
 export type Form = typeof forms.$inferSelect;
 export type FormVersion = typeof formVersions.$inferSelect;

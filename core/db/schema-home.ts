@@ -1,7 +1,7 @@
 // Dealer home and notifications (migration 0012): HQ's announcements and documents for dealers,
 // per-user notifications and the Web Push subscriptions a user allowed.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations, users } from './schema.ts';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
@@ -31,7 +31,10 @@ export const dealerDocuments = sqliteTable('dealer_documents', {
   contentType: text('content_type').notNull().default('application/octet-stream'),
   audience: text('audience').$type<Audience>().notNull().default('all'),
   createdAt: text('created_at').notNull().default(now),
-}, (t) => [index('dealer_documents_org_created').on(t.orgId, t.createdAt)]);
+}, (t) => [
+  index('dealer_documents_org_created').on(t.orgId, t.createdAt),
+  check('dealer_documents_kind', sql`${t.kind} IN ('price_list', 'catalog', 'other')`),
+]);
 
 export const notifications = sqliteTable('notifications', {
   id: text('id').primaryKey(),

@@ -3,10 +3,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { dealers } from './schema.ts';
 
-// The brand's choice for a photo's location: kept with it, or dropped before it is stored.
-// It lives in organisations.photo_location, next to the other brand settings.
-export const PHOTO_LOCATION_SETTINGS = ['keep', 'strip'] as const;
-export type PhotoLocationSetting = (typeof PHOTO_LOCATION_SETTINGS)[number];
+// Whether a photo keeps its location is a brand setting: organisations.photo_location.
 
 export const photos = sqliteTable('photos', {
   sha256: text('sha256').primaryKey(),

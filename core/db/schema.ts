@@ -2,9 +2,15 @@
 // exact; dates are ISO strings (dates as YYYY-MM-DD, instants as full ISO-8601 UTC) so they
 // sort as text and read the same in SQL, in JSON and in the UI.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+// The brand's choice for a photo's location: kept with it, or dropped before it is stored.
+// Here rather than in schema-photos.ts because organisations holds it and the modules import
+// each other: a value read while its module is still loading would not be there yet.
+export const PHOTO_LOCATION_SETTINGS = ['keep', 'strip'] as const;
+export type PhotoLocationSetting = (typeof PHOTO_LOCATION_SETTINGS)[number];
 
 export const organisations = sqliteTable('organisations', {
   id: text('id').primaryKey(),
@@ -20,7 +26,8 @@ export const organisations = sqliteTable('organisations', {
   checkinRadiusM: integer('checkin_radius_m').notNull().default(150),
   checkinMaxAccuracyM: integer('checkin_max_accuracy_m').notNull().default(100),
   lateAfterMin: integer('late_after_min').notNull().default(15),
-});
+  photoLocation: text('photo_location', { enum: PHOTO_LOCATION_SETTINGS }).notNull().default('keep'),
+}, (t) => [check('organisations_photo_location', sql`${t.photoLocation} IN ('keep', 'strip')`)]);
 
 export const regions = sqliteTable('regions', {
   id: text('id').primaryKey(),
@@ -121,6 +128,8 @@ export const invitations = sqliteTable('invitations', {
   createdAt: text('created_at').notNull().default(now),
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
+  // Set when the user is disabled before accepting: the link stops working.
+  revokedAt: text('revoked_at'),
 }, (t) => [uniqueIndex('invitations_token').on(t.tokenHash)]);
 
 export const sessions = sqliteTable('sessions', {
@@ -262,7 +271,8 @@ export const orders = sqliteTable('orders', {
   approvalState: text('approval_state'),
   approvalLevel: text('approval_level'),
   approverDealerId: text('approver_dealer_id'),
-}, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt), index('orders_approval').on(t.approvalState, t.approvalLevel)]);
+}, (t) => [index('orders_dealer_status').on(t.dealerId, t.status), index('orders_status_updated').on(t.status, t.updatedAt), index('orders_approval').on(t.approvalState, t.approvalLevel),
+  index('orders_approver_dealer').on(t.approverDealerId, t.approvalState)]);
 
 export const approvalRules = sqliteTable('approval_rules', {
   orgId: text('org_id').primaryKey().references(() => organisations.id),
@@ -331,7 +341,7 @@ export const visitPlans = sqliteTable('visit_plans', {
   visitType: text('visit_type').notNull().default('routine'),
   updatedBy: text('updated_by'),
   updatedAt: text('updated_at').notNull().default(now),
-}, (t) => [index('visit_plans_rep').on(t.repId)]);
+}, (t) => [index('visit_plans_rep').on(t.repId), check('visit_plans_frequency', sql`${t.frequency} IN ('weekly', 'biweekly', 'monthly')`)]);
 
 export const tasks = sqliteTable('tasks', {
   id: text('id').primaryKey(),
@@ -346,7 +356,10 @@ export const tasks = sqliteTable('tasks', {
   createdAt: text('created_at').notNull().default(now),
   doneAt: text('done_at'),
   doneVisitId: text('done_visit_id'),
-}, (t) => [index('tasks_rep_status').on(t.repId, t.status, t.dueDate), index('tasks_dealer').on(t.dealerId)]);
+}, (t) => [
+  index('tasks_rep_status').on(t.repId, t.status, t.dueDate), index('tasks_dealer').on(t.dealerId),
+  check('tasks_status', sql`${t.status} IN ('open', 'done', 'cancelled')`),
+]);
 
 export const tickets = sqliteTable('tickets', {
   id: text('id').primaryKey(),

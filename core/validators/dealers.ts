@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { DEALER_STATUSES, DEALER_TIERS, DEALER_TYPES } from '../db/schema.ts';
-import { idSchema, pageQuery } from './common.ts';
+import { idSchema, pageQuery, searchTerm } from './common.ts';
 
 export const dealerListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: searchTerm,
   region: idSchema.optional(),
   tier: z.enum(DEALER_TIERS).optional(),
   type: z.enum(DEALER_TYPES).optional(),

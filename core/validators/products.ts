@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema, pageQuery } from './common.ts';
+import { idSchema, pageQuery, searchTerm } from './common.ts';
 
 export const productListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: searchTerm,
   category: z.string().trim().max(80).optional(),
   dealer: idSchema.optional(),
   ...pageQuery,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ROLES, USER_STATUSES } from '../db/schema.ts';
-import { idSchema, pageQuery } from './common.ts';
+import { idSchema, pageQuery, searchTerm } from './common.ts';
 
 export const userListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: searchTerm,
   role: z.enum(ROLES).optional(),
   ...pageQuery,
 });

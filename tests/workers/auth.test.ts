@@ -123,7 +123,7 @@ describe('invitations', () => {
     expect((await again.json<{ error: { message: string } }>()).error.message).toMatch(/expired or was already used/);
   });
 
-  it('only HQ admins manage users', async () => {
+  it('a regional manager invites nobody', async () => {
     const manager = await signIn('manager@demo.test');
     const res = await manager('/api/users', { method: 'POST', json: { email: 'x@demo.test', name: 'X', role: 'hq_admin' } });
     expect(res.status).toBe(403);

@@ -21,12 +21,16 @@ function safeJson(s: string | null): string[] {
   try { return JSON.parse(s ?? '[]'); } catch { return []; }
 }
 
+// A list search: the term as a plain substring of any of the columns, ignoring ASCII case as
+// LIKE did. instr rather than LIKE: D1 refuses LIKE patterns over 50 bytes, and a term's % and _
+// mean themselves.
+export function textMatch(term: string, columns: SQL[]): SQL {
+  return sql`(${sql.join(columns.map((col) => sql`instr(lower(${col}), lower(${term})) > 0`), sql` or `)})`;
+}
+
 export async function listDealers(db: Db, scope: Scope, q: DealerListQuery) {
   const where: SQL[] = [dealerScopeSql(scope)];
-  if (q.q) {
-    const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-    where.push(sql`(d.name like ${like} escape '\\' or d.code like ${like} escape '\\' or d.city like ${like} escape '\\')`);
-  }
+  if (q.q) where.push(textMatch(q.q, [sql`d.name`, sql`d.code`, sql`d.city`]));
   if (q.region) where.push(sql`d.region_id = ${q.region}`);
   if (q.tier) where.push(sql`d.tier = ${q.tier}`);
   if (q.type) where.push(sql`d.type = ${q.type}`);

@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { faceOf } from '../../core/access/roles.ts';
 import { announcements, dealerDocuments, notifications, pushSubscriptions } from '../../core/db/schema.ts';
 import { tierProgress } from '../../core/home/tiers.ts';
-import { announcementBody, documentUploadQuery, MAX_DOCUMENT_BYTES, pushSubscribeBody, pushUnsubscribeBody, readNotificationsBody } from '../../core/validators/home.ts';
+import { announcementBody, DOCUMENT_TYPES, documentTypeOf, documentUploadQuery, isDocumentType, MAX_DOCUMENT_BYTES, pushSubscribeBody, pushUnsubscribeBody, readNotificationsBody } from '../../core/validators/home.ts';
 import { audit } from '../audit.ts';
 import { newId, readBatch } from '../../server/db.ts';
 import { ApiError, notFound, parseWith } from '../http/errors.ts';
@@ -37,6 +37,15 @@ const documentView = (d: typeof dealerDocuments.$inferSelect) => ({
 });
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9 ._-]+/g, '').trim().slice(0, 80) || 'document';
+
+// Published files are downloaded, never opened as a page of the app's origin: whatever one
+// holds, it runs no script and reaches nothing there.
+const DOCUMENT_CSP = "sandbox; default-src 'none'";
+function attachment(title: string, type: string): string {
+  const ext = isDocumentType(type) ? DOCUMENT_TYPES[type].ext : null;
+  const name = safeName(title);
+  return `attachment; filename="${ext && !name.toLowerCase().endsWith(`.${ext}`) ? `${name}.${ext}` : name}"`;
+}
 
 export const homeRoutes = new Hono<AppEnv>()
   .get('/home', requires('session', { summary: 'A dealer user\'s home: sales this year against target, open orders, rank in its region, tier progress, documents and announcements' }), async (c) => {
@@ -132,10 +141,13 @@ export const homeRoutes = new Hono<AppEnv>()
     const meta = parseWith(documentUploadQuery, fields);
     if (!bytes.byteLength) throw new ApiError(400, 'invalid_input', 'The document is empty.', { file: 'Empty' });
     if (bytes.byteLength > MAX_DOCUMENT_BYTES) throw new ApiError(413, 'too_large', `The document is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB.`);
+    const checked = documentTypeOf(contentType, bytes);
+    if ('error' in checked) throw new ApiError(400, 'invalid_input', `Check file: ${checked.error}.`, { file: checked.error });
+    contentType = checked.type;
     const user = c.get('user')!;
     const id = newId('doc');
     const key = `documents/${id}`;
-    await c.env.FILES.put(key, bytes, { httpMetadata: { contentType, contentDisposition: `inline; filename="${safeName(meta.title)}"` } });
+    await c.env.FILES.put(key, bytes, { httpMetadata: { contentType, contentDisposition: attachment(meta.title, contentType) } });
     const [row] = await c.get('db').insert(dealerDocuments).values({ id, orgId: user.orgId, title: meta.title, kind: meta.kind, r2Key: key, bytes: bytes.byteLength, contentType, audience: meta.audience as typeof dealerDocuments.$inferInsert.audience, createdAt: new Date().toISOString() }).returning();
     await audit(c, { action: 'home.document', entityType: 'dealer_document', entityId: id, detail: { bytes: bytes.byteLength, audience: meta.audience } });
     return c.json(documentView(row), 201);
@@ -153,9 +165,11 @@ export const homeRoutes = new Hono<AppEnv>()
     }
     const object = await c.env.FILES.get(doc.r2Key);
     if (!object) throw new ApiError(404, 'not_found', 'This document\'s file has not been uploaded yet. HQ can upload it again under Announcements.');
+    // A file published before types were checked is served as bytes, never as what it claimed.
+    const type = isDocumentType(doc.contentType) ? doc.contentType : 'application/octet-stream';
     return c.body(object.body, 200, {
-      'content-type': doc.contentType, 'content-length': String(object.size), 'cache-control': 'private, max-age=300',
-      'content-disposition': `inline; filename="${safeName(doc.title)}"`, 'x-content-type-options': 'nosniff',
+      'content-type': type, 'content-length': String(object.size), 'cache-control': 'private, max-age=300',
+      'content-disposition': attachment(doc.title, type), 'x-content-type-options': 'nosniff', 'content-security-policy': DOCUMENT_CSP,
     });
   })
   .get('/notifications', requires('session', { summary: 'The signed-in user\'s notifications, newest first, and how many are unread' }), async (c) => {

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { photos } from '../../core/db/schema.ts';
+import { organisations, photos } from '../../core/db/schema.ts';
 import { imageTypeOf, MAX_PHOTO_BYTES, photoReadQuery, photoUploadQuery, shaSchema } from '../../core/validators/photos.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../../server/db.ts';
@@ -28,7 +28,7 @@ async function findPhoto(db: Db, sha: string): Promise<PhotoRow | null> {
 
 // Read from organisations next to the other brand settings; a missing row keeps locations.
 async function stripsLocation(db: Db, orgId: string): Promise<boolean> {
-  const rows = await db.all<{ setting: string }>(sql`select photo_location as setting from organisations where id = ${orgId}`);
+  const rows = await db.select({ setting: organisations.photoLocation }).from(organisations).where(eq(organisations.id, orgId));
   return rows[0]?.setting === 'strip';
 }
 

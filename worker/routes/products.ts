@@ -4,7 +4,7 @@ import { dealers } from '../../core/db/schema.ts';
 import { productListQuery } from '../../core/validators/products.ts';
 import { audit } from '../audit.ts';
 import { readBatch } from '../../server/db.ts';
-import { inScope } from '../dealers/queries.ts';
+import { inScope, textMatch } from '../dealers/queries.ts';
 import { notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
@@ -34,10 +34,7 @@ export const productRoutes = new Hono<AppEnv>()
     }
     const today = new Date().toISOString().slice(0, 10);
     const where: SQL[] = [sql`p.org_id = ${user.orgId}`, sql`p.status = 'active'`];
-    if (q.q) {
-      const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      where.push(sql`(p.name like ${like} escape '\\' or p.sku like ${like} escape '\\')`);
-    }
+    if (q.q) where.push(textMatch(q.q, [sql`p.name`, sql`p.sku`]));
     if (q.category) where.push(sql`p.category = ${q.category}`);
     const cond = sql.join(where, sql` and `);
     const offset = (q.page - 1) * q.pageSize;
