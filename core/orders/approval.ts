@@ -1,3 +1,5 @@
+import { relationsWith } from '../access/roles.ts';
+import { ROLES, type Role } from '../db/schema.ts';
 // What the server decides when an order is submitted: every line re-priced from the dealer's
 // price list (a price in the document is never trusted), the credit check, and which approval
 // it needs under the rules HQ sets. Pure, so the rules are tested without a room or a database.
@@ -56,8 +58,14 @@ export function decideOrder(lines: Record<string, LineIn>, facts: OrderFacts): D
   return { kind: 'priced', prices, total, credit, outcome: { status: 'submitted', level } };
 }
 
-// Who may decide an order waiting at a level: HQ decides anything, a manager their level, and a
-// network's parent the orders of its network.
-export const mayDecide = (who: { role: string; dealerId?: string | null }, level: ApprovalLevel, approverDealerId?: string | null) =>
-  who.role === 'hq_admin' || (who.role === 'regional_manager' && level === 'regional_manager')
-  || (who.role === 'dealer_admin' && level === 'network' && !!who.dealerId && who.dealerId === approverDealerId);
+// Who may decide an order waiting at a level, read off the policy's D on orders: at any order
+// (HQ) every level, in a region (a manager) the manager's level, in a network (a network's
+// parent) the orders of its own network.
+export function mayDecide(who: { role: string; dealerId?: string | null }, level: ApprovalLevel, approverDealerId?: string | null): boolean {
+  if (!(ROLES as readonly string[]).includes(who.role)) return false;
+  const at = new Set(relationsWith(who.role as Role, 'order', 'D'));
+  if (at.has('any')) return true;
+  if (level === 'regional_manager') return at.has('region');
+  if (level === 'network') return at.has('network') && !!who.dealerId && who.dealerId === approverDealerId;
+  return false;
+}

@@ -160,7 +160,7 @@ describe('published files', () => {
   // The route sends `Content-Security-Policy: sandbox`, but worker/middleware/security-headers.ts
   // (not this change's file) sets the app's policy over every response's. It needs to keep a
   // route's own policy as a second header (browsers enforce both); then drop `.fails` here.
-  it.fails('is served with a sandbox policy', async () => {
+  it('is served with a sandbox policy', async () => {
     const res = await upload('%PDF-1.4\n% list\n', 'application/pdf', 'Sandboxed');
     const got = await hq((await res.json<{ url: string }>()).url);
     const csp = (got.headers.get('content-security-policy') ?? '').split(/\s*[;,]\s*/);

@@ -31,7 +31,11 @@ export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) 
   ].join('; ');
   // Asset responses carry immutable headers: copy them before adding ours.
   c.res = new Response(c.res.body, c.res);
+  // A route's own policy (a published file's sandbox) is kept as a second header: browsers
+  // enforce both, so it can only narrow the app's.
+  const own = c.res.headers.get('Content-Security-Policy');
   c.res.headers.set('Content-Security-Policy', csp);
+  if (own) c.res.headers.append('Content-Security-Policy', own);
   c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   c.res.headers.set('X-Content-Type-Options', 'nosniff');
   c.res.headers.set('X-Frame-Options', 'DENY');
