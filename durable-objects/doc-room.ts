@@ -141,8 +141,10 @@ export class DocRoom extends DurableObject<Env> {
     if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
   }
 
+  // `doc` is read when used: a refused update reloads the core's document, and a hook that
+  // awaited D1 (an order's facts) must not go on with the copy it started with.
   private hookRoom(core: RoomCore): HookRoom {
-    return { env: this.env, id: core.docId, doc: core.doc, command: (fn) => this.serverCommand(core, fn), waitUntil: (p) => this.ctx.waitUntil(p) };
+    return { env: this.env, id: core.docId, get doc() { return core.doc; }, command: (fn) => this.serverCommand(core, fn), waitUntil: (p) => this.ctx.waitUntil(p) };
   }
 
   // Applies, checks, stores (the acknowledgement) and only then lets the caller broadcast.
@@ -260,9 +262,10 @@ export class DocRoom extends DurableObject<Env> {
 
   // --- RPC for the Worker: batched catch-up and the server's commands ---
 
-  // `incomplete`: the update depends on changes the room does not have; the caller sends its
-  // diff against the returned state vector instead. `birth`: the Worker lets this caller create
-  // the document if the room does not hold it yet.
+  // `corrected`: part of the update broke the write rules and was put back. `incomplete`: the
+  // update depends on changes the room does not have; the caller sends its diff against the
+  // returned state vector instead. `birth`: the Worker lets this caller create the document if
+  // the room does not hold it yet.
   async sync(docId: string, stateVector: Uint8Array, update: Uint8Array | null, writer: Writer, birth?: Birth): Promise<{ diff: Uint8Array; stateVector: Uint8Array; corrected: boolean; incomplete: boolean; refused?: string }> {
     const core = this.bindDocId(docId, birth);
     let corrected = false;
@@ -271,10 +274,13 @@ export class DocRoom extends DurableObject<Env> {
     if (update && update.byteLength) {
       if (update.byteLength > this.maxMessageBytes) throw new Error(`Updates are limited to ${this.maxMessageBytes} bytes`);
       try {
-        const { stored, correction, gap } = this.applyClientUpdate(update, writer);
+        const { stored, correction, violations, gap } = this.applyClientUpdate(update, writer);
         incomplete = !!gap;
         if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
-        if (correction) { this.broadcast(syncMessage(SYNC_UPDATE, correction)); corrected = true; }
+        if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
+        // The server's own follow-up (a status step stamped in the history) is no correction:
+        // `corrected` says that something the caller wrote was not kept.
+        corrected = violations.length > 0;
       } catch (err) {
         if (!(err instanceof Refused)) throw err;
         refused = err.message;

@@ -54,10 +54,11 @@ const order: KindHooks = {
   // first; the decision is taken inside one command, after checking the order still needs it.
   async onAlarm(room) {
     if (!needsDecision(room.doc)) return;
-    const lines = () => ((bodyOf(room).get('lines') as Y.Map<{ productId: unknown; quantity: unknown }>).toJSON()) as Record<string, { productId: unknown; quantity: unknown }>;
-    const facts = await loadOrderFacts(makeDb(room.env.DB), room.id.dealerId, room.id.id, Object.values(lines()).map((l) => String(l.productId)));
+    const lines = (doc: Y.Doc) => ((doc.getMap('order').get('lines') as Y.Map<{ productId: unknown; quantity: unknown }>).toJSON()) as Record<string, { productId: unknown; quantity: unknown }>;
+    const facts = await loadOrderFacts(makeDb(room.env.DB), room.id.dealerId, room.id.id, Object.values(lines(room.doc)).map((l) => String(l.productId)));
     if (!facts) return;
-    room.command((doc, at) => { if (needsDecision(doc)) decide(doc, decideOrder(lines(), facts), at); });
+    // The lines as the command finds them (they cannot change while the order is submitted).
+    room.command((doc, at) => { if (needsDecision(doc)) decide(doc, decideOrder(lines(doc), facts), at); });
   },
   afterChange(room, before) {
     const status = bodyOf(room).get('status');

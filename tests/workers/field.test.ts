@@ -81,7 +81,7 @@ describe('field work', () => {
     const dealer = day.dealers.find((d) => d.id === stop.dealerId)!;
     const task = day.tasks.find((t) => t.dealerId === stop.dealerId);
     const doc = new Y.Doc();
-    initDoc(doc, parseDocId(stop.visitId), 'usr_rep_01');
+    initDoc(doc, parseDocId(stop.visitId));
     const start = new Date(Date.now() - 40 * 60_000).toISOString();
     // The phone said it was inside the radius; it was 400 m away, with a clock 10 minutes slow.
     visit.checkIn(doc, { at: start, lat: offset(dealer.lat, 400), lng: dealer.lng, accuracy: 12, offsetMs: 600_000, distanceM: 20, verified: false, reason: 'Parked across the road' });
@@ -113,15 +113,32 @@ describe('field work', () => {
     // A rep does not get the KPIs; a dealer does not see the visits.
     expect((await rep(`/api/field/kpis?from=${today}&to=${today}`)).status).toBe(403);
     expect((await (await signIn('dealer@demo.test'))(`/api/field/visits?from=${today}&to=${today}`)).status).toBe(403);
+
+    // The room wrote the header in the rep's name. HQ reads the visit and cannot change it, and
+    // another rep cannot start a visit in this rep's name.
+    const room = env.DOC_ROOM.get(env.DOC_ROOM.idFromName(stop.visitId));
+    expect(((await room.snapshotJson()) as unknown as { meta: Record<string, unknown> }).meta).toMatchObject({ kind: 'visit', repId: 'usr_rep_01', dealerId: stop.dealerId, createdBy: 'usr_rep_01' });
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, await room.stateAsUpdate());
+    const sv = Y.encodeStateVector(copy);
+    visit.notes(copy).insert(0, 'HQ was here. ');
+    const hqWrite = await hq('/api/sync', { method: 'POST', json: { docs: [{ doc: stop.visitId, stateVector: b64(sv), update: b64(Y.encodeStateAsUpdate(copy, sv)) }] } });
+    expect((await hqWrite.json<{ results: Array<{ error?: { code: string } }> }>()).results[0].error?.code).toBe('read_only');
+    const otherRep = rows.users.find((u) => u.role === 'field_rep' && u.id !== 'usr_rep_01')!;
+    const theirs = await signIn(String(otherRep.email));
+    const forged = `visit.usr_rep_01~${stop.dealerId}.d20200102`;
+    const res = await theirs('/api/sync', { method: 'POST', json: { docs: [{ doc: forged, stateVector: b64(Y.encodeStateVector(new Y.Doc())) }] } });
+    expect((await res.json<{ results: Array<{ error?: { code: string } }> }>()).results[0].error?.code).toBe('not_found');
+    expect(await env.DB.prepare('select count(*) as n from documents where id = ?').bind(forged).first('n')).toBe(0);
   });
 
   it('refuses a position off the globe or a check-in outside the radius with no reason, keeping the rest', async () => {
     const rep = await signIn('rep@demo.test');
     const day = await (await rep(`/api/field/day?date=${today}`)).json<Day>();
     const stop = day.stops[1];
-    const doc = new Y.Doc();
-    initDoc(doc, parseDocId(stop.visitId.replace(/\.d\d+$/, '.d20200101')), 'usr_rep_01');
     const id = stop.visitId.replace(/\.d\d+$/, '.d20200101');
+    const doc = new Y.Doc();
+    initDoc(doc, parseDocId(id));
     visit.notes(doc).insert(0, 'kept');
     visit.set(doc, 'checkIn', { at: new Date().toISOString(), lat: 123, lng: 10, accuracy: 5, offsetMs: 0, distanceM: 0, verified: true });
     const r = await pushVisit(rep, doc, id);

@@ -1,8 +1,12 @@
 // Visit forms over the API: HQ builds and versions them, a rep's phone fetches the ones that
 // apply to a visit, and the server checks a submission against the version it was filled in.
+// A response is a document the rep named in its id fills in; once submitted it stays as sent.
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
+import { makeDocId, parseDocId } from '../../core/docs/id.ts';
+import { body, initDoc } from '../../core/docs/schema.ts';
 import type { FormDefinition } from '../../core/forms/definition.ts';
 import { seedDemo, signIn, tableDigest, type Api } from './fixtures.ts';
 
@@ -119,5 +123,46 @@ describe('visit forms', () => {
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual({ ok: true });
     expect((await rep('/api/forms/frm_store_check/versions/9/check', { method: 'POST', json: { answers: {} } })).status).toBe(404);
+  });
+});
+
+describe('form responses', () => {
+  const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
+  const room = (id: string) => env.DOC_ROOM.get(env.DOC_ROOM.idFromName(id));
+  const push = async (api: Api, id: string, doc: Y.Doc, sv = Y.encodeStateVector(new Y.Doc())) => {
+    const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(doc)), update: b64(Y.encodeStateAsUpdate(doc, sv)) }] } });
+    expect(res.status).toBe(200);
+    return (await res.json<{ results: Array<{ corrected?: boolean; error?: { code: string } }> }>()).results[0];
+  };
+  const copyOf = async (id: string) => { const doc = new Y.Doc(); Y.applyUpdate(doc, await room(id).stateAsUpdate()); return { doc, sv: Y.encodeStateVector(doc) }; };
+
+  it('the rep fills in and submits a response; after that its answers stay as sent, and HQ only reads it', async () => {
+    const id = makeDocId('form', { repId: 'usr_rep_01', dealerId: repDealer.id }, 'response0001');
+    const doc = new Y.Doc();
+    initDoc(doc, parseDocId(id), undefined, { formId: 'frm_store_check', formVersion: 1 });
+    const answers = body(doc, 'form').get('answers') as Y.Map<unknown>;
+    answers.set('display_ok', true);
+    answers.set('impression', 4);
+    body(doc, 'form').set('status', 'submitted');
+    expect(await push(rep, id, doc)).toMatchObject({ corrected: false });
+    const sent = ((await room(id).snapshotJson()) as unknown as { meta: Record<string, unknown>; body: Record<string, unknown> });
+    expect(sent.meta).toMatchObject({ kind: 'form', repId: 'usr_rep_01', createdBy: 'usr_rep_01' });
+    expect(sent.body).toMatchObject({ status: 'submitted', formId: 'frm_store_check', answers: { display_ok: true, impression: 4 } });
+
+    const later = await copyOf(id);
+    (body(later.doc, 'form').get('answers') as Y.Map<unknown>).set('impression', 1);
+    body(later.doc, 'form').set('status', 'draft');
+    expect(await push(rep, id, later.doc, later.sv)).toMatchObject({ corrected: true });
+    expect(((await room(id).snapshotJson()) as unknown as { body: unknown }).body).toEqual(sent.body);
+
+    const byHq = await copyOf(id);
+    (body(byHq.doc, 'form').get('answers') as Y.Map<unknown>).set('impression', 5);
+    expect((await push(hq, id, byHq.doc, byHq.sv)).error?.code).toBe('read_only');
+    // HQ reads responses but does not start one.
+    const fresh = makeDocId('form', { repId: 'usr_rep_01', dealerId: repDealer.id }, 'response0002');
+    const empty = new Y.Doc();
+    initDoc(empty, parseDocId(fresh));
+    expect((await push(hq, fresh, empty)).error?.code).toBe('not_found');
+    expect(await env.DB.prepare('select count(*) as n from documents where id = ?').bind(fresh).first('n')).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // Integrations: HQ's API keys with scopes, and an ERP reporting shipments for an order with
-// one. The events go into the order document through its room, partial deliveries add up to
-// 'delivered', a replayed event changes nothing, and every refusal leaves document and D1 as
-// they were.
+// one. The events go into the order document through its room's command, partial deliveries
+// add up to 'delivered', a replayed event changes nothing (even copies sent at the same moment),
+// and every refusal leaves document and D1 as they were.
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,9 +39,9 @@ async function placeOrder(lines: Array<{ productId: string; quantity: number }>,
   const api = await signIn('dealer@demo.test');
   const id = makeDocId('order', { dealerId }, `shiptest${String(++n).padStart(4, '0')}`);
   const doc = new Y.Doc();
-  initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+  initDoc(doc, parseDocId(id));
   lines.forEach((l, i) => order.setLine(doc, `l${i}`, l));
-  if (submit) order.setStatus(doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
+  if (submit) order.setStatus(doc, 'submitted');
   const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
   expect(res.status).toBe(200);
   await runDurableObjectAlarm(stub(id));
@@ -205,6 +205,33 @@ describe('ERP shipments', () => {
     // The same event with the right key is taken.
     expect((await erp(good.secret, ok)).status).toBe(201);
     expect((await snap(orderId)).body.shipments).toHaveLength(1);
+  });
+
+  it('copies of one event sent at the same moment are recorded once, in the document and in D1', async () => {
+    const [a, b] = products;
+    const orderId = await placeOrder([{ productId: a.id, quantity: 4 }, { productId: b.id, quantity: 1 }]);
+    expect((await snap(orderId)).body.status).toBe('approved');
+    const key = await createKey('ERP retries', ['shipments:write']);
+    const first = event(orderId, 'evt-4001', 'in_transit', [{ productId: a.id, quantity: 4 }]);
+    const second = event(orderId, 'evt-4002', 'in_transit', [{ productId: b.id, quantity: 1 }]);
+    // Five copies of one event, then three each of two events, all at once.
+    const once = await Promise.all(Array.from({ length: 5 }, () => erp(key.secret, first)));
+    expect(once.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const bodies = await Promise.all(once.map((r) => r.json<{ recorded: boolean; duplicate: boolean }>()));
+    expect(bodies.filter((x) => x.recorded)).toHaveLength(1);
+    expect(bodies.filter((x) => x.duplicate)).toHaveLength(4);
+    const mixed = await Promise.all([first, second, second, first, second, first].map((e) => erp(key.secret, e)));
+    expect(mixed.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+
+    const s = await snap(orderId);
+    expect(s.body.shipments!.map((e) => e.eventId).sort()).toEqual(['evt-4001', 'evt-4002']);
+    expect(s.body.statusHistory.map((h) => h.status)).toEqual(['submitted', 'approved', 'shipped']);
+    await runDurableObjectAlarm(stub(orderId));
+    const projected = (await env.DB.prepare('select event_id from order_shipments where order_id = ? order by event_id').bind(orderId).all()).results;
+    expect(projected).toEqual([{ event_id: 'evt-4001' }, { event_id: 'evt-4002' }]);
+    expect(await env.DB.prepare('select status from orders where id = ?').bind(orderId).first()).toEqual({ status: 'shipped' });
+    const audited = await env.DB.prepare("select count(*) as n from audit_log where action = 'shipment.record' and entity_id = ?").bind(orderId).first('n');
+    expect(audited).toBe(2);
   });
 
   it('refuses shipments for an order not yet approved', async () => {

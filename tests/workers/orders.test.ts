@@ -1,13 +1,14 @@
 // The order lifecycle on the server: a submitted order is re-priced from D1 (a price in the
 // document is never charged), credit-checked and approved automatically, by the regional
-// manager or by HQ as the rules say; approvers decide through the room, so every replica sees it.
+// manager or by HQ as the rules say; approvers decide through the room's commands, so every
+// replica sees it, and two at once cannot both decide. HQ reads orders but never writes them.
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, order } from '../../core/docs/schema.ts';
-import { seedDemo, signIn } from './fixtures.ts';
+import { seedDemo, signIn, type Api } from './fixtures.ts';
 
 let rows: DemoRows;
 let dealerId: string;
@@ -31,15 +32,23 @@ async function submit(lines: Array<{ productId: string; quantity: number; unitPr
   const api = await signIn('dealer@demo.test');
   const id = makeDocId('order', { dealerId }, `lifecycle${String(++n).padStart(4, '0')}`);
   const doc = new Y.Doc();
-  initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+  initDoc(doc, parseDocId(id));
   lines.forEach((l, i) => order.setLine(doc, `l${i}`, { productId: l.productId, quantity: l.quantity }));
-  order.setStatus(doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
+  order.setStatus(doc, 'submitted');
   const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
   expect(res.status).toBe(200);
   await runDurableObjectAlarm(stub(id));
   await runDurableObjectAlarm(stub(id));
   return id;
 }
+// The demo has no users at sub-dealers: one is added here, an admin of the given sub-dealer.
+async function subDealerAdmin(subDealerId: string): Promise<Api> {
+  const email = `sub.${subDealerId}@orders.test`;
+  await env.DB.prepare(`insert or ignore into users (id, org_id, email, name, password_hash, role, dealer_id, status)
+    select ?, org_id, ?, 'Sub Dealer', password_hash, 'dealer_admin', ?, 'active' from users where id = 'usr_dealer_admin'`).bind(`usr_sub_${subDealerId}`, email, subDealerId).run();
+  return signIn(email);
+}
+
 const state = async (id: string) => ((await stub(id).snapshotJson()) as unknown as { body: unknown }).body as { status: string; total?: number; approval?: { state: string; level?: string; reason?: string; problems?: string[]; comment?: string }; lines: Record<string, { unitPrice?: number }>; statusHistory: Array<{ status: string; role: string }> };
 
 describe('order lifecycle', () => {
@@ -58,7 +67,7 @@ describe('order lifecycle', () => {
     const api = await signIn('dealer@demo.test');
     const id = makeDocId('order', { dealerId }, 'tampered0001');
     const doc = new Y.Doc();
-    initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+    initDoc(doc, parseDocId(id));
     order.setLine(doc, 'l0', { productId: product.id, quantity: 2, unitPrice: 1 });
     body(doc, 'order').set('status', 'approved');
     const res = await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
@@ -82,8 +91,9 @@ describe('order lifecycle', () => {
     expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'reject' } })).status).toBe(400);
     expect((await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'maybe' } })).status).toBe(400);
     expect((await state(id)).status).toBe('submitted');
-    // The dealer itself, its staff or an analyst cannot decide.
-    expect((await (await signIn('dealer@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(409);
+    // The dealer itself, its staff or an analyst cannot decide (the dealer may create and write
+    // its orders, never decide them: to its admin the order is not there to decide).
+    expect((await (await signIn('dealer@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(404);
     expect((await (await signIn('staff@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
     expect((await (await signIn('analyst@demo.test'))(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
     const ok = await manager(`/api/orders/${id}/decision`, { method: 'POST', json: { decision: 'approve', comment: 'Fine for the season' } });
@@ -126,10 +136,16 @@ describe('order lifecycle', () => {
     const api = await signIn('dealer@demo.test');
     const id = makeDocId('order', { dealerId: String(sub.id) }, 'network00001');
     const doc = new Y.Doc();
-    initDoc(doc, parseDocId(id), 'usr_dealer_admin');
+    initDoc(doc, parseDocId(id));
     order.setLine(doc, 'l0', { productId: product.id, quantity: 3 });
-    order.setStatus(doc, 'submitted', 'usr_dealer_admin', 'dealer_admin');
-    await api('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
+    order.setStatus(doc, 'submitted');
+    const send = (who: Api) => who('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())), update: b64(Y.encodeStateAsUpdate(doc)) }] } });
+    // The network's parent decides its sub-dealers' orders; it does not place them.
+    const notYours = await (await send(api)).json<{ results: Array<{ error?: { code: string } }> }>();
+    expect(notYours.results[0].error?.code).toBe('not_found');
+    expect(await env.DB.prepare('select count(*) as n from documents where id = ?').bind(id).first('n')).toBe(0);
+    const placed = await (await send(await subDealerAdmin(String(sub.id)))).json<{ results: Array<{ error?: unknown; corrected?: boolean }> }>();
+    expect(placed.results[0]).toMatchObject({ corrected: false });
     await runDurableObjectAlarm(stub(id));
     await runDurableObjectAlarm(stub(id));
     expect((await state(id)).approval).toMatchObject({ state: 'pending', level: 'network', approverDealerId: dealerId });
@@ -149,6 +165,53 @@ describe('order lifecycle', () => {
     expect(done.body.status).toBe('delivered');
     expect(done.body.shipments).toMatchObject([{ carrier: 'Own delivery', items: [{ quantity: 3 }] }]);
     expect((await api(`/api/orders/${id}/deliver`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('two approvers deciding at once: one decision is taken, the others get 409, and D1 says the same', async () => {
+    const qty = Math.ceil(150_000 / product.unitPrice);
+    const id = await submit([{ productId: product.id, quantity: qty }]);
+    expect((await state(id)).approval).toMatchObject({ state: 'pending', level: 'regional_manager' });
+    const [manager, hq, hq2] = await Promise.all([signIn('manager@demo.test'), signIn('hq@demo.test'), signIn('hq@demo.test')]);
+    const decisions = [
+      { api: manager, json: { decision: 'approve', comment: 'Manager says yes' } },
+      { api: hq, json: { decision: 'reject', comment: 'HQ says no' } },
+      { api: hq2, json: { decision: 'approve', comment: 'HQ says yes' } },
+    ];
+    const answers = await Promise.all(decisions.map((d) => d.api(`/api/orders/${id}/decision`, { method: 'POST', json: d.json })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    const winner = decisions[statuses.indexOf(200)].json;
+    const decided = winner.decision === 'approve' ? 'approved' : 'rejected';
+    const s = await state(id);
+    expect(s.status).toBe(decided);
+    expect(s.approval).toMatchObject({ state: decided, comment: winner.comment });
+    expect(s.statusHistory.map((h) => h.status)).toEqual(['submitted', decided]);
+    await runDurableObjectAlarm(stub(id));
+    expect(await env.DB.prepare('select status, approval_state as approvalState from orders where id = ?').bind(id).first()).toEqual({ status: decided, approvalState: decided });
+    const audited = (await env.DB.prepare("select action from audit_log where entity_id = ? and action in ('order.approve', 'order.reject')").bind(id).all<{ action: string }>()).results;
+    expect(audited).toEqual([{ action: `order.${winner.decision}` }]);
+  });
+
+  it('HQ reads orders but does not write or create them', async () => {
+    const id = await submit([{ productId: product.id, quantity: Math.ceil(150_000 / product.unitPrice) }]);
+    const hq = await signIn('hq@demo.test');
+    const before = JSON.stringify(await state(id));
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, await stub(id).stateAsUpdate());
+    const sv = Y.encodeStateVector(copy);
+    order.setStatus(copy, 'cancelled');
+    const res = await hq('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(sv), update: b64(Y.encodeStateAsUpdate(copy, sv)) }] } });
+    expect((await res.json<{ results: Array<{ error?: { code: string } }> }>()).results[0].error?.code).toBe('read_only');
+    expect(JSON.stringify(await state(id))).toBe(before);
+    // Reading is fine; a new order in HQ's name is not.
+    const read = await (await hq('/api/sync', { method: 'POST', json: { docs: [{ doc: id, stateVector: b64(Y.encodeStateVector(new Y.Doc())) }] } })).json<{ results: Array<{ diff?: string; error?: unknown }> }>();
+    expect(read.results[0].error).toBeUndefined();
+    expect(read.results[0].diff).toBeTruthy();
+    const fresh = makeDocId('order', { dealerId }, 'hqorder00001');
+    const created = await (await hq('/api/sync', { method: 'POST', json: { docs: [{ doc: fresh, stateVector: b64(Y.encodeStateVector(new Y.Doc())) }] } })).json<{ results: Array<{ error?: { code: string } }> }>();
+    expect(created.results[0].error?.code).toBe('not_found');
+    expect(await env.DB.prepare('select count(*) as n from documents where id = ?').bind(fresh).first('n')).toBe(0);
   });
 
   it('lets HQ set the approval rules, refusing limits that contradict each other', async () => {

@@ -158,8 +158,12 @@ describe('photo reads stay in scope', () => {
     expect((await put(rep, bytes, `dealer=${other}`)).status).toBe(201);
     const dealer = await signIn('dealer@demo.test');
     const res = await dealer(`/api/photos/${await sha(bytes)}`);
-    // The role table gives dealer logins no photo reads at all (403); with them it would be 404.
-    expect([403, 404]).toContain(res.status);
+    // The policy lets a dealer's users read their own dealer's photos: another dealer's is not found.
+    expect(res.status).toBe(404);
+    expect(mine).toContain(own);
+    const theirs = photo('own-dealer');
+    expect((await put(rep, theirs, `dealer=${own}`)).status).toBe(201);
+    expect((await dealer(`/api/photos/${await sha(theirs)}`)).status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
   });
 

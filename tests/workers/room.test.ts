@@ -1,5 +1,6 @@
-// Document rooms in workerd: the Yjs protocol through the Worker's authorised upgrade, write
-// rules with corrections, bad messages, read-only sockets, persistence and batched catch-up.
+// Document rooms in workerd: the Yjs protocol through the Worker's authorised upgrade, the
+// header and structure the room writes when it creates a document, write rules with
+// corrections, bad messages, read-only sockets, persistence and batched catch-up.
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -8,9 +9,9 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protoc
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
-import { body, initDoc, order } from '../../core/docs/schema.ts';
+import { body, initDoc, meta, order } from '../../core/docs/schema.ts';
 import type { DemoRows } from '../../core/demo/generate.ts';
-import { CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
+import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_READ_ONLY, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
 import { makeDb } from '../../server/db.ts';
 import { session } from '../../worker/middleware/session.ts';
 import { docTarget } from '../../worker/sync/access.ts';
@@ -19,9 +20,15 @@ import { call, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
 let ownDealer: string;
+// Two products with the dealer's price, for the server's pricing.
+let priced: Array<{ id: string; unitPrice: number }>;
 beforeAll(async () => {
   rows = await seedDemo();
   ownDealer = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  const api = await signIn('dealer@demo.test');
+  const { items } = await (await api('/api/products?pageSize=50')).json<{ items: Array<{ id: string; wholeUnits: boolean; price: { unitPrice: number } | null }> }>();
+  priced = items.filter((p) => p.price).slice(0, 2).map((p) => ({ id: p.id, unitPrice: p.price!.unitPrice }));
+  expect(priced).toHaveLength(2);
 });
 
 const msg = syncMessage;
@@ -206,15 +213,18 @@ describe('DocRoom', () => {
       .use('*', session())
       .get('/target/:id', async (c) => c.json(await docTarget(c, parseDocId(c.req.param('id')))));
     const first = await app.request(`/target/${id}`, { headers: { cookie: api.cookie } }, env);
-    expect(await first.json()).toEqual({ access: 'write', hint: region!.hint, registered: false });
+    // Not registered yet: reached only because a dealer admin may create its dealer's orders,
+    // and the caller would be its creator.
+    expect(await first.json()).toEqual({ access: 'write', letters: 'RCW', hint: region!.hint, registered: false, birth: { createdBy: 'usr_dealer_admin', createdAt: expect.any(String) } });
     await connect('dealer@demo.test', id);
     const again = await app.request(`/target/${id}`, { headers: { cookie: api.cookie } }, env);
-    expect(await again.json()).toMatchObject({ registered: true });
+    const registered = await env.DB.prepare('select created_by as createdBy, created_at as createdAt from documents where id = ?').bind(id).first();
+    expect(await again.json()).toMatchObject({ registered: true, birth: registered });
     // Someone else's dealer: no access, and nothing about it leaks.
     const other = await env.DB.prepare("select id from dealers where id != ? and parent_id is not null limit 1").bind(ownDealer).first<{ id: string }>();
     const theirs = makeDocId('order', { dealerId: other!.id }, 'targettest01');
     const refused = await app.request(`/target/${theirs}`, { headers: { cookie: api.cookie } }, env);
-    expect(await refused.json()).toEqual({ access: null, registered: false });
+    expect(await refused.json()).toEqual({ access: null, letters: '', registered: false });
   });
 
   it('compacts the log into one snapshot past the threshold, without changing the document', async () => {
@@ -259,39 +269,86 @@ describe('DocRoom', () => {
     expect(listed.items.map((d) => d.id)).toEqual(expect.arrayContaining(ids));
   });
 
-  it('projects the order into D1 rows that equal the document, idempotently, and server prices reach every replica', async () => {
+  it('projects the order into D1 rows that equal the document, idempotently, and the server\'s prices reach every replica', async () => {
     const id = freshOrderId();
     const a = await connect('dealer@demo.test', id);
     const b = await connect('rep@demo.test', id);
     initDoc(a.doc, parseDocId(id), 'usr_dealer_admin');
-    order.setLine(a.doc, 'l1', { productId: 'prd_001', quantity: 2 });
+    order.setLine(a.doc, 'l1', { productId: priced[0].id, quantity: 2 });
     await settle(() => order.lines(b.doc).size === 1);
-    order.setLine(b.doc, 'l2', { productId: 'prd_002', quantity: 3 });
+    order.setLine(b.doc, 'l2', { productId: priced[1].id, quantity: 3 });
     await settle(() => order.lines(a.doc).size === 2 && order.lines(b.doc).size === 2);
     await new Promise((r) => setTimeout(r, 50));
     const rowsNow = async () => ({
-      order: await env.DB.prepare('select dealer_id, status, line_count, quantity, total from orders where id = ?').bind(id).first(),
+      order: await env.DB.prepare('select dealer_id, status, created_by, line_count, quantity, total from orders where id = ?').bind(id).first(),
       lines: (await env.DB.prepare('select line_id, product_id, quantity, unit_price from order_lines where order_id = ? order by line_id').bind(id).all()).results,
     });
     expect(await runDurableObjectAlarm(stub(id))).toBe(true);
     const first = await rowsNow();
-    expect(first.order).toEqual({ dealer_id: ownDealer, status: 'draft', line_count: 2, quantity: 5, total: null });
+    expect(first.order).toEqual({ dealer_id: ownDealer, status: 'draft', created_by: 'usr_dealer_admin', line_count: 2, quantity: 5, total: null });
     expect(first.lines.map((l) => l.line_id)).toEqual(['l1', 'l2']);
     // A retry writes the same rows.
     await runInDurableObject(stub(id), async (instance) => { await (instance as unknown as { alarm: () => Promise<void> }).alarm(); });
     expect(await rowsNow()).toEqual(first);
 
-    // The server prices the lines through the room, origin server: every replica sees it.
-    const server = new Y.Doc();
-    Y.applyUpdate(server, await stub(id).stateAsUpdate());
-    const sv = Y.encodeStateVector(server);
-    server.transact(() => {
-      order.setLine(server, 'l1', { productId: 'prd_001', quantity: 2, unitPrice: 1000 });
-      order.setLine(server, 'l2', { productId: 'prd_002', quantity: 3, unitPrice: 250 });
-    });
-    await stub(id).applyServerUpdate(id, Y.encodeStateAsUpdate(server, sv));
-    await settle(() => order.lines(a.doc).get('l1')?.unitPrice === 1000 && order.lines(b.doc).get('l2')?.unitPrice === 250);
+    // Submitted: the room's alarm prices the lines from D1 as the server, and every replica sees it.
+    order.setStatus(a.doc, 'submitted');
+    await settle(() => order.status(b.doc) === 'submitted');
     await runDurableObjectAlarm(stub(id));
-    expect((await rowsNow()).order).toMatchObject({ total: 2750 });
+    await settle(() => order.lines(a.doc).get('l1')?.unitPrice === priced[0].unitPrice && order.lines(b.doc).get('l2')?.unitPrice === priced[1].unitPrice);
+    await runDurableObjectAlarm(stub(id));
+    const total = 2 * priced[0].unitPrice + 3 * priced[1].unitPrice;
+    expect((await rowsNow()).order).toMatchObject({ total });
+    expect((await rowsNow()).lines.map((l) => l.unit_price)).toEqual([priced[0].unitPrice, priced[1].unitPrice]);
+  });
+
+  it('creates the document itself: the header names the authorised caller, the structure is the one every device makes', async () => {
+    const id = freshOrderId();
+    const before = Date.now();
+    const a = await connect('dealer@demo.test', id);
+    // Nothing written by the client: the room sent its header and structure.
+    await settle(() => meta(a.doc).get('createdBy') === 'usr_dealer_admin');
+    expect(meta(a.doc).toJSON()).toEqual({ kind: 'order', schemaVersion: 1, dealerId: ownDealer, repId: null, createdBy: 'usr_dealer_admin', createdAt: expect.any(String) });
+    expect(Date.parse(String(meta(a.doc).get('createdAt')))).toBeGreaterThanOrEqual(before - 1000);
+    expect(body(a.doc, 'order').toJSON()).toEqual({ status: 'draft', lines: {}, notes: '', statusHistory: [], shipments: [] });
+    expect(await env.DB.prepare('select created_by as createdBy from documents where id = ?').bind(id).first()).toEqual({ createdBy: 'usr_dealer_admin' });
+    // A device that built the same structure offline merges with it instead of replacing it.
+    const offline = new Y.Doc();
+    initDoc(offline, parseDocId(id));
+    order.setLine(offline, 'off', { productId: priced[0].id, quantity: 1 });
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(offline));
+    expect(order.lines(a.doc).get('off')?.quantity).toBe(1);
+    let snap: Snap | null = null;
+    for (let i = 0; i < 100 && !(snap?.body.lines as Record<string, unknown> | undefined)?.off; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      snap = await room(id).snapshotJson();
+    }
+    expect(snap!.body).toMatchObject({ status: 'draft', lines: { off: { productId: priced[0].id, quantity: 1 } } });
+    expect(a.closed).toBeNull();
+  });
+
+  it('refuses a change to the header, the structure or a foreign root type whole, with 4403', async () => {
+    const id = freshOrderId();
+    const owner = await connect('dealer@demo.test', id);
+    await settle(() => order.status(owner.doc) === 'draft');
+    const attempts: Array<[string, (doc: Y.Doc) => void]> = [
+      ['header', (doc) => meta(doc).set('createdBy', 'usr_hq')],
+      ['structure', (doc) => body(doc, 'order').set('lines', new Y.Map())],
+      ['foreign root', (doc) => doc.getMap('evil').set('x', 1)],
+    ];
+    for (const [what, change] of attempts) {
+      const c = await connect('staff@demo.test', id);
+      await settle(() => order.status(c.doc) === 'draft');
+      // A permitted edit in the same transaction goes with it.
+      c.doc.transact(() => { order.notes(c.doc).insert(0, what); change(c.doc); });
+      await settle(() => c.closed !== null);
+      expect(c.closed!.code, what).toBe(CLOSE_FORBIDDEN);
+      const snap = await room(id).snapshotJson();
+      expect(snap.meta, what).toMatchObject({ createdBy: 'usr_dealer_admin' });
+      expect((snap.body as { notes: string }).notes, what).toBe('');
+    }
+    expect(owner.closed).toBeNull();
+    const snap = await room(id).snapshotJson();
+    expect(snap.body).toEqual({ status: 'draft', lines: {}, notes: '', statusHistory: [], shipments: [] });
   });
 });

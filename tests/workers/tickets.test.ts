@@ -1,6 +1,7 @@
 // Support tickets on the server: a dealer's ticket arrives as a document, its projection carries
-// the SLA clock, HQ's answer stops the first-response clock, old tickets show as breached, and
-// routing a ticket to the rep makes a task and is written into the document by the server.
+// the SLA clock, an answer from the brand's side (HQ, the rep) stops the first-response clock,
+// old tickets show as breached, and routing a ticket to the rep makes a task and is written into
+// the document by the room's command.
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -84,6 +85,21 @@ describe('support tickets', () => {
     expect(await row(id)).toMatchObject({ status: 'answered', first_response_at: at, message_count: 2 });
     await write(hq, id, (doc) => ticket.setStatus(doc, 'resolved', { by: hqId, byName: 'HQ', role: 'hq_admin', text: '', photos: [], at: new Date().toISOString() }));
     expect((await row(id))!.resolved_at).not.toBeNull();
+  });
+
+  it('the dealer\'s rep answers a ticket in its own name; it cannot answer in HQ\'s', async () => {
+    const id = await openTicket('product');
+    const rep = await signIn('rep@demo.test');
+    const repId = String(rows.rep_assignments.find((a) => a.dealer_id === dealerId)!.rep_id);
+    expect(repId).toBe('usr_rep_01');
+    const asHq = await write(rep, id, (doc) => ticket.setStatus(doc, 'answered', { by: hqId, byName: 'HQ', role: 'hq_admin', text: 'Says HQ', photos: [], at: new Date().toISOString() }));
+    expect(asHq.corrected).toBe(true);
+    expect(await row(id)).toMatchObject({ first_response_at: null, message_count: 1 });
+    expect((await docBody(id)).messages).toHaveLength(1);
+    const at = new Date().toISOString();
+    const answered = await write(rep, id, (doc) => ticket.setStatus(doc, 'answered', { by: repId, byName: 'Rene', role: 'field_rep', text: 'I bring two new ones on Tuesday', photos: [], at }));
+    expect(answered).toMatchObject({ corrected: false });
+    expect(await row(id)).toMatchObject({ status: 'answered', first_response_at: at, message_count: 2 });
   });
 
   it('shows an old unanswered ticket as breached, and filters on it', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
-import { DOC_KINDS, DocIdError, parseDocId } from '../../core/docs/id.ts';
+import { Hono, type Context } from 'hono';
+import { DOC_KINDS, DocIdError, parseDocId, type DocId } from '../../core/docs/id.ts';
+import type { Birth } from '../../durable-objects/doc-room.ts';
 import { docsListQuery, syncBatchBody } from '../../core/validators/sync.ts';
 import { audit } from '../audit.ts';
 import { reachSql } from '../../server/scope.ts';
@@ -12,6 +13,15 @@ import type { AppEnv } from '../types.ts';
 
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 const toB64 = (b: Uint8Array) => { let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); };
+
+// Registers a new document and answers with the birth D1 kept: when two callers create one id
+// at once, the first registration wins, and the room's header must name that creator too (the
+// room is created by whichever request reaches it first).
+async function register(c: Context<AppEnv>, id: DocId, birth: Birth): Promise<Birth> {
+  await registerDoc(c, id, birth);
+  const rows = await c.get('db').all<Birth>(sql`select created_by as createdBy, created_at as createdAt from documents where id = ${id.id}`);
+  return rows[0] ?? birth;
+}
 
 // WebSocket upgrade into a document's room, authorised before the upgrade.
 export const syncSocketRoutes = new Hono<AppEnv>()
@@ -25,12 +35,13 @@ export const syncSocketRoutes = new Hono<AppEnv>()
     let id;
     try { id = parseDocId(c.req.param('id')); } catch { throw notFound('Document'); }
     if (id.kind !== c.req.param('kind')) throw notFound('Document');
-    const { access, hint, registered, birth } = await docTarget(c, id);
-    if (!access || !birth) {
+    const target = await docTarget(c, id);
+    const { access, hint } = target;
+    if (!access || !target.birth) {
       await audit(c, { action: 'doc.connect', entityType: id.kind, entityId: id.id, outcome: 'denied' });
       throw notFound('Document');
     }
-    if (!registered) await registerDoc(c, id, birth);
+    const birth = target.registered ? target.birth : await register(c, id, target.birth);
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-doc-id', id.id);
     headers.set('x-created-by', birth.createdBy);
@@ -48,10 +59,11 @@ export const syncApiRoutes = new Hono<AppEnv>()
     const results = await Promise.all(docs.map(async (entry) => {
       let id;
       try { id = parseDocId(entry.doc); } catch (err) { return { doc: entry.doc, error: { code: 'invalid_doc', message: err instanceof DocIdError ? err.message : 'Bad document id' } }; }
-      const { access, hint, registered, birth } = await docTarget(c, id);
-      if (!access || !birth) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
+      const target = await docTarget(c, id);
+      const { access, hint } = target;
+      if (!access || !target.birth) return { doc: entry.doc, error: { code: 'not_found', message: 'Document was not found.' } };
       if (entry.update && access !== 'write') return { doc: entry.doc, error: { code: 'read_only', message: 'You may read this document but not change it.' } };
-      if (!registered) await registerDoc(c, id, birth);
+      const birth = target.registered ? target.birth : await register(c, id, target.birth);
       try {
         const room = roomFor(c, id.id, hint);
         const res = await room.sync(id.id, fromB64(entry.stateVector), entry.update ? fromB64(entry.update) : null, { userId: user.id, role: user.role, access }, birth);

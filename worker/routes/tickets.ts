@@ -44,6 +44,9 @@ export const ticketRoutes = new Hono<AppEnv>()
     return c.json({ items: rows });
   })
   // Dealer users see their dealer's tickets, reps their dealers', managers their regions', HQ all.
+  // A ticket is listed once it is opened, by its first message: the room creates a ticket's
+  // document when its dealer connects, and one never written to (or whose first message was
+  // refused, say for want of a subject) is nothing to answer.
   .get('/tickets', requires('session', { summary: 'Support tickets in scope with SLA targets and breach flags', query: ticketListQuery }), async (c) => {
     const q = readQuery(c, ticketListQuery);
     const now = new Date().toISOString();
@@ -56,7 +59,7 @@ export const ticketRoutes = new Hono<AppEnv>()
         strftime('%Y-%m-%dT%H:%M:%fZ', ${frDue}) as firstResponseDue, strftime('%Y-%m-%dT%H:%M:%fZ', ${resDue}) as resolveDue,
         ${frBreached} as firstResponseBreached, ${resBreached} as resolveBreached
       from tickets t join dealers d on d.id = t.dealer_id left join ticket_sla s on s.category = t.category left join users u on u.id = t.assigned_to
-      where ${dealerScopeSql(c.get('scope')!)}
+      where ${dealerScopeSql(c.get('scope')!)} and t.opened_at is not null
         ${q.status === 'active' ? sql`and t.status in ('open', 'answered')` : q.status ? sql`and t.status = ${q.status}` : sql``}
         ${q.category ? sql`and t.category = ${q.category}` : sql``}
         ${q.dealer ? sql`and t.dealer_id = ${q.dealer}` : sql``}
