@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { RELATIONS, relationsWith, type Letter, type Relation, type RelationKey, type Resource, type ScopeKind } from '../core/access/index.ts';
 import type { Role } from '../core/db/schema.ts';
+import type { Db } from './db.ts';
 
 export interface Scope { kind: ScopeKind; userId: string; regionIds: string[]; dealerId: string | null }
 
@@ -29,13 +30,14 @@ export interface Who { id: string; dealerId: string | null }
 const tree = (dealerId: string) => sql`(with recursive tree(id) as (select ${dealerId} union all select c.id from dealers c join tree on c.parent_id = tree.id) select id from tree)`;
 
 // The condition that a relation of the policy (core/access) holds between a user and the dealer
-// row `alias` (and, for 'own', the document row `docAlias`).
-export function relationSql(rel: Relation, who: Who, alias = 'd', docAlias = 'doc'): SQL {
+// row `alias` (and, for 'own', the row `docAlias` whose rep_id names its owner; null when the
+// query has no such row, so 'own' never holds).
+export function relationSql(rel: Relation, who: Who, alias = 'd', docAlias: string | null = 'doc'): SQL {
   const d = (col: string) => sql.raw(`${alias}.${col}`);
   const mine = who.dealerId ?? '';
   switch (rel) {
     case 'any': return sql`1 = 1`;
-    case 'own': return sql`${sql.raw(`${docAlias}.rep_id`)} = ${who.id}`;
+    case 'own': return docAlias ? sql`${sql.raw(`${docAlias}.rep_id`)} = ${who.id}` : sql`1 = 0`;
     case 'own_dealer': return sql`${d('id')} = ${mine}`;
     case 'sub_dealer': return who.dealerId ? sql`(${d('id')} <> ${mine} and ${d('id')} in ${tree(mine)})` : sql`1 = 0`;
     // A sub-dealer whose orders the user's dealer runs: the same rule that names the approver.
@@ -53,9 +55,17 @@ export function dealerRelationsSql(who: Who): SQL {
 
 // Rows of one resource a user reaches with a letter: the OR of the relation keys the policy
 // grants it under ('own&assigned' needs both).
-export function reachSql(role: Role, resource: Resource, letter: Letter, who: Who, alias = 'd', docAlias = 'doc'): SQL {
+export function reachSql(role: Role, resource: Resource, letter: Letter, who: Who, alias = 'd', docAlias: string | null = 'doc'): SQL {
   const keys = relationsWith(role, resource, letter);
   if (!keys.length) return sql`1 = 0`;
   const one = (key: RelationKey) => sql.join((key.split('&') as Relation[]).map((r) => sql`(${relationSql(r, who, alias, docAlias)})`), sql` and `);
   return sql`(${sql.join(keys.map(one), sql` or `)})`;
+}
+
+// Whether a user reaches one dealer's records of a resource with a letter, by the policy's
+// relations for that resource. For routes about one dealer's stock, plans or tasks: the dealer
+// scope (who may read the dealer) can be wider than the resource's grant.
+export async function reachesDealer(db: Db, role: Role, resource: Resource, letter: Letter, who: Who, dealerId: string): Promise<boolean> {
+  const rows = await db.all<{ id: string }>(sql`select d.id from dealers d where d.id = ${dealerId} and ${reachSql(role, resource, letter, who, 'd', null)} limit 1`);
+  return rows.length > 0;
 }

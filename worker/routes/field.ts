@@ -6,22 +6,23 @@ import { isDue, visitUid, type VisitPlan } from '../../core/field/schedule.ts';
 import { dayQuery, periodQuery, taskBody, taskListQuery, visitPlanBody } from '../../core/validators/field.ts';
 import { audit } from '../audit.ts';
 import { inParts, newId, type Db } from '../../server/db.ts';
-import { dealerScopeSql } from '../../server/scope.ts';
-import { inScope } from '../dealers/queries.ts';
+import { reachesDealer, reachSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
 import { fieldKpis } from '../field/kpis.ts';
 import { fieldSettings } from '../field/settings.ts';
-import type { AppEnv } from '../types.ts';
+import type { AppEnv, SessionUser } from '../types.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 interface PlanRow { dealerId: string; repId: string; frequency: VisitPlan['frequency']; weekdays: string; windowStart: string | null; windowEnd: string | null; durationMin: number; visitType: string }
 export const toPlan = (r: PlanRow): VisitPlan => ({ ...r, weekdays: JSON.parse(r.weekdays) as number[] });
 
+// Plans and tasks are set where the caller holds field_plan W on the dealer.
 async function requireDealer(c: Context<AppEnv>, id: string) {
-  if (!(await inScope(c.get('db'), c.get('scope')!, id))) {
+  const user = c.get('user')!;
+  if (!(await reachesDealer(c.get('db'), user.role, 'field_plan', 'W', user, id))) {
     await audit(c, { action: 'field.dealer', entityType: 'dealer', entityId: id, outcome: 'denied' });
     throw notFound('Dealer');
   }
@@ -46,6 +47,11 @@ export async function createTask(db: Db, body: { dealerId: string; repId?: strin
   await db.run(sql`insert into tasks (id, dealer_id, rep_id, title, details, due_date, ticket_id, created_by) values (${id}, ${body.dealerId}, ${repId}, ${body.title}, ${body.details}, ${body.dueDate}, ${body.ticketId ?? null}, ${createdBy})`);
   return { id, repId };
 }
+
+// Tasks and visits (row alias `alias`, its rep_id the owner) the caller reads: field reports at
+// the dealer (HQ, managers, analysts), or the rep's own day.
+const fieldRows = (user: SessionUser, alias: string) =>
+  sql`(${reachSql(user.role, 'field_report', 'R', user, 'd', alias)} or ${reachSql(user.role, 'field_day', 'R', user, 'd', alias)})`;
 
 export const fieldRoutes = new Hono<AppEnv>()
   // The rep's day as the phone caches it: planned stops, stops with open tasks due, the tasks,
@@ -87,7 +93,7 @@ export const fieldRoutes = new Hono<AppEnv>()
       select p.dealer_id as dealerId, p.rep_id as repId, p.frequency, p.weekdays, p.window_start as windowStart, p.window_end as windowEnd,
         p.duration_min as durationMin, p.visit_type as visitType, d.name as dealerName, u.name as repName
       from visit_plans p join dealers d on d.id = p.dealer_id join users u on u.id = p.rep_id
-      where ${dealerScopeSql(c.get('scope')!)} order by d.name limit 5000`);
+      where ${reachSql(c.get('user')!.role, 'field_report', 'R', c.get('user')!, 'd', null)} order by d.name limit 5000`);
     return c.json({ items: rows.map((r) => ({ ...toPlan(r), dealerName: r.dealerName, repName: r.repName })) });
   })
   .put('/field/plans/:dealerId', requires('field:plan', { summary: 'Set how often a dealer is visited, when and by whom', body: visitPlanBody }), async (c) => {
@@ -111,7 +117,7 @@ export const fieldRoutes = new Hono<AppEnv>()
     const q = readQuery(c, taskListQuery);
     const user = c.get('user')!;
     if (!can(user.role, 'field:work') && !can(user.role, 'field:read')) throw new ApiError(403, 'forbidden', 'Your role does not see field tasks.');
-    const mine = user.role === 'field_rep' ? sql`t.rep_id = ${user.id}` : dealerScopeSql(c.get('scope')!);
+    const mine = fieldRows(user, 't');
     const rows = await c.get('db').all(sql`
       select t.id, t.dealer_id as dealerId, d.name as dealerName, t.rep_id as repId, u.name as repName, t.title, t.details, t.due_date as dueDate,
         t.status, t.ticket_id as ticketId, t.created_at as createdAt, t.done_at as doneAt, t.done_visit_id as doneVisitId
@@ -132,7 +138,7 @@ export const fieldRoutes = new Hono<AppEnv>()
     const user = c.get('user')!;
     if (!can(user.role, 'field:work') && !can(user.role, 'field:read')) throw new ApiError(403, 'forbidden', 'Your role does not see field visits.');
     const db = c.get('db');
-    const mine = user.role === 'field_rep' ? sql`v.rep_id = ${user.id}` : dealerScopeSql(c.get('scope')!);
+    const mine = fieldRows(user, 'v');
     const visits = await db.all<Record<string, unknown> & { id: string }>(sql`
       select v.id, v.rep_id as repId, u.name as repName, v.dealer_id as dealerId, d.name as dealerName, d.lat as dealerLat, d.lng as dealerLng, v.status, v.visit_type as visitType,
         v.planned_start as plannedStart, v.check_in_at as checkInAt, v.check_out_at as checkOutAt, v.check_in_lat as lat, v.check_in_lng as lng,

@@ -8,8 +8,7 @@ import { stockQuery, stockReportBody } from '../../core/validators/stock.ts';
 import { audit } from '../audit.ts';
 import { inParts, nowIso, runBatch } from '../../server/db.ts';
 import { notify } from '../../server/notify.ts';
-import { dealerScopeSql } from '../../server/scope.ts';
-import { inScope } from '../dealers/queries.ts';
+import { reachesDealer, reachSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readId, readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
@@ -21,7 +20,9 @@ export interface StockRow {
   quantity: number; reorderPoint: number; reportedAt: string; source: 'dealer' | 'audit'; low: boolean;
 }
 
-const isDealerUser = (u: SessionUser) => u.role === 'dealer_admin' || u.role === 'dealer_staff';
+// The dealers whose stock the caller reads, by the policy's stock grant (a dealer's users their
+// own dealer, its rep its dealers, managers their regions, HQ and analysts all).
+const readable = (u: SessionUser) => reachSql(u.role, 'stock', 'R', u, 'd', null);
 
 const ROW_COLUMNS = sql`cs.dealer_id as dealerId, d.name as dealerName, d.region_id as regionId, r.name as regionName,
   cs.product_id as productId, p.sku, p.name as productName, p.category, cs.quantity, cs.reorder_point as reorderPoint,
@@ -30,10 +31,10 @@ const ROW_FROM = sql`channel_stock cs join dealers d on d.id = cs.dealer_id join
 const toRow = (r: Omit<StockRow, 'low'> & { low: number }): StockRow => ({ ...r, low: !!r.low });
 
 export const stockRoutes = new Hono<AppEnv>()
-  // Dealer users: their own dealer's low rows; reps: their dealers'; everyone else: their scope's.
+  // Low rows of the dealers whose stock the caller reads.
   .get('/stock/alerts', requires('stock:read', { summary: 'Low-stock rows for the signed-in user\'s dealer(s)' }), async (c) => {
     const user = c.get('user')!;
-    const who = isDealerUser(user) ? sql`d.id = ${user.dealerId}` : dealerScopeSql(c.get('scope')!);
+    const who = readable(user);
     const rows = await c.get('db').all<Omit<StockRow, 'low'> & { low: number }>(sql`
       select ${ROW_COLUMNS} from ${ROW_FROM}
       where d.org_id = ${user.orgId} and ${who} and cs.quantity <= cs.reorder_point
@@ -44,7 +45,7 @@ export const stockRoutes = new Hono<AppEnv>()
   .get('/stock', requires('stock:read', { summary: 'Channel stock per product and region, and low-stock rows', query: stockQuery }), async (c) => {
     const q = readQuery(c, stockQuery);
     const user = c.get('user')!;
-    const where: SQL[] = [sql`d.org_id = ${user.orgId}`, isDealerUser(user) ? sql`d.id = ${user.dealerId}` : dealerScopeSql(c.get('scope')!)];
+    const where: SQL[] = [sql`d.org_id = ${user.orgId}`, readable(user)];
     if (q.region) where.push(sql`d.region_id = ${q.region}`);
     if (q.product) where.push(sql`cs.product_id = ${q.product}`);
     const cond = sql.join(where, sql` and `);
@@ -65,7 +66,7 @@ export const stockRoutes = new Hono<AppEnv>()
   .get('/stock/:dealerId', requires('stock:read', { summary: 'A dealer\'s reported stock' }), async (c) => {
     const dealerId = readId(c, 'dealerId', 'Dealer');
     const user = c.get('user')!;
-    if ((isDealerUser(user) && user.dealerId !== dealerId) || !(await inScope(c.get('db'), c.get('scope')!, dealerId))) throw notFound('Dealer');
+    if (!(await reachesDealer(c.get('db'), user.role, 'stock', 'R', user, dealerId))) throw notFound('Dealer');
     const rows = await c.get('db').all<Omit<StockRow, 'low'> & { low: number }>(sql`
       select ${ROW_COLUMNS} from ${ROW_FROM} where cs.dealer_id = ${dealerId} order by p.category, p.name`);
     return c.json({ dealerId, items: rows.map(toRow) });
@@ -75,8 +76,8 @@ export const stockRoutes = new Hono<AppEnv>()
     const dealerId = readId(c, 'dealerId', 'Dealer');
     const user = c.get('user')!;
     const db = c.get('db');
-    // A dealer's users report for their own dealer only; a rep or HQ for dealers in scope.
-    if ((isDealerUser(user) && user.dealerId !== dealerId) || !(await inScope(db, c.get('scope')!, dealerId))) {
+    // A dealer's users report for their own dealer only, its rep for the rep's dealers (stock C).
+    if (!(await reachesDealer(db, user.role, 'stock', 'C', user, dealerId))) {
       await audit(c, { action: 'stock.report', entityType: 'dealer', entityId: dealerId, outcome: 'denied' });
       throw notFound('Dealer');
     }
@@ -86,7 +87,7 @@ export const stockRoutes = new Hono<AppEnv>()
     const fields: Record<string, string> = {};
     body.items.forEach((it, i) => { if (!known.has(it.productId)) fields[`items.${i}.productId`] = 'There is no such product'; });
     if (Object.keys(fields).length) throw new ApiError(422, 'unknown_product', `Check ${Object.keys(fields).join(', ')}: there is no such product.`, fields);
-    const source = isDealerUser(user) ? 'dealer' : 'audit';
+    const source = user.dealerId === dealerId ? 'dealer' : 'audit';
     const at = nowIso();
     // What was already low, so only a product that has just dropped to its reorder point alerts.
     const wasLow = new Set((await db.all<{ productId: string }>(sql`select product_id as productId from channel_stock where dealer_id = ${dealerId} and quantity <= reorder_point`)).map((r) => r.productId));
