@@ -101,3 +101,7 @@ export const POLICY: Record<Resource, Partial<Record<Role, Grant>>> = {
     dealer_admin: { own_dealer: 'RC' }, dealer_staff: { own_dealer: 'RC' },
   },
 };
+
+// Which roles a role may give the users it creates or changes where its users grant is not at
+// 'any' (DESIGN.md §4: a dealer admin manages its own dealer's staff only).
+export const MANAGED_ROLES: Partial<Record<Role, readonly Role[]>> = { dealer_admin: ['dealer_staff'] };

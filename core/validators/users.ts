@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ROLES, USER_STATUSES } from '../db/schema.ts';
+import { faceOf } from '../access/roles.ts';
+import { ROLES, USER_STATUSES, type Role } from '../db/schema.ts';
 import { idSchema, pageQuery, searchTerm } from './common.ts';
 
 export const userListQuery = z.strictObject({
@@ -8,7 +9,8 @@ export const userListQuery = z.strictObject({
   ...pageQuery,
 });
 
-const DEALER_ROLES = ['dealer_admin', 'dealer_staff'];
+// A dealer user is one whose face is the dealer portal (core/access).
+const dealerUser = (role: Role) => faceOf(role) === 'portal';
 
 export const userCreateBody = z.strictObject({
   email: z.string().trim().toLowerCase().email('Enter a valid email address').max(254),
@@ -17,8 +19,8 @@ export const userCreateBody = z.strictObject({
   dealerId: idSchema.nullable().optional(),
   regionIds: z.array(idSchema).max(20).optional(),
 }).superRefine((v, ctx) => {
-  if (DEALER_ROLES.includes(v.role) && !v.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: 'A dealer user needs a dealer' });
-  if (!DEALER_ROLES.includes(v.role) && v.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: 'Only dealer users belong to a dealer' });
+  if (dealerUser(v.role) && !v.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: 'A dealer user needs a dealer' });
+  if (!dealerUser(v.role) && v.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: 'Only dealer users belong to a dealer' });
 });
 export type UserCreateBody = z.infer<typeof userCreateBody>;
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { relationsWith, type Letter, type Relation, type RelationKey } from '../../core/access/index.ts';
+import { MANAGED_ROLES, relationsWith, type Letter, type Relation, type RelationKey } from '../../core/access/index.ts';
 import { randomToken, sha256Hex } from '../../core/auth/password.ts';
 import { dealers, invitations, regions, sessions, userRegions, users, type Role } from '../../core/db/schema.ts';
 import { userCreateBody, userListQuery, userUpdateBody } from '../../core/validators/users.ts';
@@ -14,8 +14,6 @@ import type { AppEnv, SessionUser } from '../types.ts';
 
 const INVITE_DAYS = 7;
 
-// DESIGN.md §4: below HQ, the users a role manages are its own dealer's staff, nobody else.
-const STAFF_ROLES: readonly Role[] = ['dealer_staff'];
 
 const view = { id: users.id, email: users.email, name: users.name, role: users.role, dealerId: users.dealerId, status: users.status };
 
@@ -46,7 +44,7 @@ const reachesAll = (me: SessionUser, letter: Letter) => relationsWith(me.role, '
 function checkStaffOnly(me: SessionUser, letter: Letter, next: { role?: Role; dealerId?: string | null; regionIds?: string[] }) {
   if (reachesAll(me, letter)) return;
   const fields: Record<string, string> = {};
-  if (next.role && !STAFF_ROLES.includes(next.role)) fields.role = `You may give only the ${STAFF_ROLES.join(', ')} role`;
+  if (next.role && !(MANAGED_ROLES[me.role] ?? []).includes(next.role)) fields.role = `You may give only the ${(MANAGED_ROLES[me.role] ?? []).join(', ')} role`;
   if (next.dealerId !== undefined && next.dealerId !== me.dealerId) fields.dealerId = 'You may manage only your own dealer\'s users';
   if (next.regionIds?.length) fields.regionIds = 'Dealer users have no regions';
   if (Object.keys(fields).length) throw new ApiError(403, 'forbidden', `Check ${Object.keys(fields).join(', ')}: ${Object.values(fields)[0]}.`, fields);
@@ -111,7 +109,7 @@ export const userRoutes = new Hono<AppEnv>()
     if (id === me.id && (body.role && body.role !== me.role || body.status && body.status !== 'active')) {
       throw new ApiError(422, 'invalid_input', 'You cannot change your own role or disable yourself.', { role: 'Not for yourself' });
     }
-    if (id !== me.id && !reachesAll(me, 'W') && !STAFF_ROLES.includes(target.role)) {
+    if (id !== me.id && !reachesAll(me, 'W') && !(MANAGED_ROLES[me.role] ?? []).includes(target.role)) {
       throw new ApiError(403, 'forbidden', 'You may change only your own dealer\'s staff.');
     }
     checkStaffOnly(me, 'W', { role: body.role, regionIds: body.regionIds });
