@@ -60,10 +60,11 @@ export const POLICY: Record<Resource, Partial<Record<Role, Grant>>> = {
     hq_admin: { any: 'RWD' }, regional_manager: { region: 'RWD' }, analyst: { any: 'R' }, field_rep: { assigned: 'RW' },
     dealer_admin: { own_dealer: 'RCW', sub_dealer: 'R' }, dealer_staff: { own_dealer: 'RCW' },
   },
-  // Survey responses and form submissions. Their ids name the rep who fills them in.
+  // Survey responses and form submissions about one dealer: filled in by the dealer's users or
+  // by a rep of the dealer on its behalf (the id names the rep who started it).
   form: {
-    hq_admin: { any: 'R' }, regional_manager: { region: 'R' }, analyst: { any: 'R' }, field_rep: { 'own&assigned': 'RCW' },
-    dealer_admin: { own_dealer: 'R' }, dealer_staff: { own_dealer: 'R' },
+    hq_admin: { any: 'R' }, regional_manager: { region: 'R' }, analyst: { any: 'R' }, field_rep: { assigned: 'RCW' },
+    dealer_admin: { own_dealer: 'RCW' }, dealer_staff: { own_dealer: 'RCW' },
   },
   campaign: {
     hq_admin: { any: 'RCWD' }, regional_manager: { region: 'RD' }, analyst: { any: 'R' }, field_rep: { assigned: 'RD' },
@@ -92,8 +93,11 @@ export const POLICY: Record<Resource, Partial<Record<Role, Grant>>> = {
     dealer_admin: { own_dealer: 'RC' }, dealer_staff: { own_dealer: 'RC' },
   },
   approval_rules: { hq_admin: { any: 'RW' } },
-  // Announcements and documents HQ publishes for dealers.
-  home_content: { hq_admin: { any: 'RCW' }, regional_manager: { any: 'R' }, analyst: { any: 'R' }, dealer_admin: { own_dealer: 'R' }, dealer_staff: { own_dealer: 'R' } },
+  // Announcements and documents HQ publishes for dealers; a rep opens them with its dealers.
+  home_content: {
+    hq_admin: { any: 'RCW' }, regional_manager: { any: 'R' }, analyst: { any: 'R' }, field_rep: { assigned: 'R' },
+    dealer_admin: { own_dealer: 'R' }, dealer_staff: { own_dealer: 'R' },
+  },
   integrations: { hq_admin: { any: 'RCW' } },
   // Channel stock: a dealer's own users report it, its rep in an audit.
   stock: {

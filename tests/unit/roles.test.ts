@@ -11,9 +11,9 @@ describe('permissions read off the policy', () => {
 
   it('gives each role what DESIGN.md §4 says (written out here, not derived)', () => {
     const expected: Record<string, string[]> = {
-      analyst: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read', 'stock:read'],
-      field_rep: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read'],
-      dealer_staff: ['session', 'dealers:read', 'products:read', 'regions:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read'],
+      analyst: ['session', 'dealers:read', 'products:read', 'regions:read', 'users:read', 'audit:read', 'field:read', 'forms:read', 'photos:read', 'stock:read', 'home:read', 'home:read:all', 'tickets:read'],
+      field_rep: ['session', 'dealers:read', 'products:read', 'regions:read', 'field:work', 'forms:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read', 'home:read', 'tickets:read'],
+      dealer_staff: ['session', 'dealers:read', 'products:read', 'regions:read', 'photos:upload', 'photos:read', 'stock:report', 'stock:read', 'home:read', 'tickets:read'],
       supplier: ['session'],
     };
     for (const [role, perms] of Object.entries(expected)) expect(permissionsOf(role as never).sort(), role).toEqual([...perms].sort());

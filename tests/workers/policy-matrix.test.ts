@@ -100,7 +100,7 @@ const API_ONLY = {
   },
   approval_rules: { hq_admin: { any: 'RW' }, regional_manager: {}, analyst: {}, field_rep: {}, dealer_admin: {}, dealer_staff: {}, supplier: {} },
   home_content: {
-    hq_admin: { any: 'RCW' }, regional_manager: { any: 'R' }, analyst: { any: 'R' }, field_rep: {},
+    hq_admin: { any: 'RCW' }, regional_manager: { any: 'R' }, analyst: { any: 'R' }, field_rep: { assigned: 'R' },
     dealer_admin: { own_dealer: 'R' }, dealer_staff: { own_dealer: 'R' }, supplier: {},
   },
   integrations: { hq_admin: { any: 'RCW' }, regional_manager: {}, analyst: {}, field_rep: {}, dealer_admin: {}, dealer_staff: {}, supplier: {} },
@@ -115,14 +115,7 @@ type Resource = keyof typeof DESIGN | keyof typeof API_ONLY;
 // Where core/access/policy.ts does not say what §4 says, and the code follows the policy. The
 // matrix expects these cells as the code has them so it stays usable; the policy test below
 // fails if the list and the policy drift apart. Each one is reported.
-const DEVIATIONS: Array<{ resource: Resource; role: Role; design: Grant; policy: Grant; why: string }> = [
-  { resource: 'form', role: 'field_rep', design: { assigned: 'RCW' }, policy: { 'own&assigned': 'RCW' },
-    why: 'policy.ts: "Their ids name the rep who fills them in" explains own for C/W, not why a rep cannot read another rep\'s response at its own dealer' },
-  { resource: 'form', role: 'dealer_admin', design: { own_dealer: 'RCW' }, policy: { own_dealer: 'R' },
-    why: 'not explained by the policy comment; the form kind gives dealer users no part' },
-  { resource: 'form', role: 'dealer_staff', design: { own_dealer: 'RCW' }, policy: { own_dealer: 'R' },
-    why: 'not explained by the policy comment; the form kind gives dealer users no part' },
-];
+const DEVIATIONS: Array<{ resource: Resource; role: Role; design: Grant; policy: Grant; why: string }> = [];
 
 const TABLE: Record<Resource, Row> = { ...structuredClone(DESIGN), ...structuredClone(API_ONLY) } as Record<Resource, Row>;
 for (const d of DEVIATIONS) TABLE[d.resource][d.role] = { ...d.policy };
@@ -702,19 +695,8 @@ const ROUTES: Record<string, RouteSpec> = {
 interface KnownDefect { route: string; callers: Caller[]; records?: string[]; got: number; owner: string; note: string }
 const SUBS = { dealer_admin: ['net', 'sub'], dealer_admin_flat: ['flatsub'] } as const;
 const KNOWN_DEFECTS: KnownDefect[] = [
-  // A dealer admin's catalog and photos are its own dealer's (§4: "own dealer R"; policy photo:
-  // own_dealer RC); these routes check the dealer scope (dealer R: own and every sub-dealer).
-  ...(['dealer_admin', 'dealer_admin_flat'] as const).flatMap((c) => [
-    { route: 'GET /api/products', callers: [c], records: [...SUBS[c]], got: 200, owner: 'worker/routes/products.ts', note: '?dealer=<sub-dealer> is checked with inScope (dealer R), not catalog R' },
-    { route: 'PUT /api/photos/:sha', callers: [c], records: [...SUBS[c]], got: 201, owner: 'worker/routes/photos.ts', note: '?dealer=<sub-dealer> is checked with inScope (dealer R), not photo C' },
-    { route: 'GET /api/photos/:sha', callers: [c], records: [...SUBS[c]], got: 200, owner: 'worker/routes/photos.ts', note: 'a sub-dealer\'s photo is checked with inScope (dealer R), not photo R' },
-  ]),
   { route: 'GET /api/orders/approval-rules', callers: ['regional_manager', 'dealer_admin', 'dealer_admin_flat'], got: 200, owner: 'worker/routes/orders.ts or core/access/policy.ts',
     note: 'requires orders:approve (order D); the policy gives approval_rules to hq_admin only' },
-  { route: 'GET /api/home/content', callers: ['regional_manager', 'analyst'], got: 403, owner: 'worker/routes/home.ts or core/access/policy.ts',
-    note: 'requires home:manage (W); the policy gives both home_content R at any' },
-  { route: 'GET /api/home/documents/:id', callers: ['field_rep'], records: ['all'], got: 200, owner: 'worker/routes/home.ts or core/access/policy.ts',
-    note: 'the route serves reps (requires session); the policy gives field_rep no home_content' },
   { route: 'GET /api/tickets', callers: ['supplier'], got: 200, owner: 'worker/routes/tickets.ts',
     note: 'requires session, answers an empty queue; the policy gives supplier no ticket R' },
 ];
@@ -726,7 +708,8 @@ const RECORD_PROBES: Record<RecordKind, string[]> = {
 function recordRelations(caller: Caller, on: RecordKind, rec: string): Relation[] | null {
   if (on === 'user') return relationsOf(caller, USER_PROBES[rec as UserProbe].at).filter((r) => r === 'own_dealer' || r === 'region');
   if (on === 'self') return OWN_DEALER[caller] ? relationsOf(caller, OWN_DEALER[caller]!) : null;
-  if (on === 'content') return OWN_DEALER[caller] ? ['own_dealer'] : [];
+  // A document published to every dealer is at the caller's own dealer, or a rep's assigned ones.
+  if (on === 'content') return OWN_DEALER[caller] ? ['own_dealer'] : caller === 'field_rep' ? ['assigned'] : [];
   return relationsOf(caller, rec as Probe);
 }
 

@@ -104,7 +104,7 @@ export const homeRoutes = new Hono<AppEnv>()
       announcements: news.map((a) => ({ id: a.id, title: a.title, body: a.body, audience: a.audience, publishedAt: a.publishedAt })),
     });
   })
-  .get('/home/content', requires('home:manage', { summary: 'Every announcement and document of the brand, for HQ to manage' }), async (c) => {
+  .get('/home/content', requires('home:read:all', { summary: 'Every announcement and document of the brand, for HQ to manage' }), async (c) => {
     const orgId = c.get('user')!.orgId;
     const db = c.get('db');
     const [news, docs] = await Promise.all([
@@ -152,7 +152,7 @@ export const homeRoutes = new Hono<AppEnv>()
     await audit(c, { action: 'home.document', entityType: 'dealer_document', entityId: id, detail: { bytes: bytes.byteLength, audience: meta.audience } });
     return c.json(documentView(row), 201);
   })
-  .get('/home/documents/:id', requires('session', { summary: 'A document\'s file, for the dealers it was published to (and HQ, reps and managers)' }), async (c) => {
+  .get('/home/documents/:id', requires('home:read', { summary: 'A document\'s file, for the dealers it was published to (and HQ, reps and managers)' }), async (c) => {
     const id = readId(c, 'id', 'Document');
     const user = c.get('user')!;
     const db = c.get('db');

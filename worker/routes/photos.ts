@@ -4,7 +4,7 @@ import { organisations, photos } from '../../core/db/schema.ts';
 import { imageTypeOf, MAX_PHOTO_BYTES, photoReadQuery, photoUploadQuery, shaSchema } from '../../core/validators/photos.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../../server/db.ts';
-import { inScope } from '../dealers/queries.ts';
+import { reachesDealer } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
@@ -50,7 +50,7 @@ export const photosRoutes = new Hono<AppEnv>()
     const q = readQuery(c, photoUploadQuery);
     const db = c.get('db');
     const user = c.get('user')!;
-    if (!(await inScope(db, c.get('scope')!, q.dealer))) {
+    if (!(await reachesDealer(db, user.role, 'photo', 'C', user, q.dealer))) {
       await audit(c, { action: 'photos.upload', entityType: 'dealer', entityId: q.dealer, outcome: 'denied' });
       throw notFound('Dealer');
     }
@@ -83,7 +83,7 @@ export const photosRoutes = new Hono<AppEnv>()
     const db = c.get('db');
     const row = await findPhoto(db, sha);
     // Outside the caller's scope reads exactly like a photo that does not exist.
-    if (!row || !(await inScope(db, c.get('scope')!, row.dealerId))) throw notFound('Photo');
+    if (!row || !(await reachesDealer(db, c.get('user')!.role, 'photo', 'R', c.get('user')!, row.dealerId))) throw notFound('Photo');
     const etag = `"${sha}"`;
     const headers = { 'content-type': row.contentType, 'cache-control': IMMUTABLE, etag };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);

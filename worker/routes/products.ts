@@ -4,7 +4,8 @@ import { dealers } from '../../core/db/schema.ts';
 import { productListQuery } from '../../core/validators/products.ts';
 import { audit } from '../audit.ts';
 import { readBatch } from '../../server/db.ts';
-import { inScope, textMatch } from '../dealers/queries.ts';
+import { textMatch } from '../dealers/queries.ts';
+import { reachesDealer } from '../../server/scope.ts';
 import { notFound } from '../http/errors.ts';
 import { readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
@@ -26,7 +27,7 @@ export const productRoutes = new Hono<AppEnv>()
     const dealerId = q.dealer ?? user.dealerId ?? null;
     let dealer: { id: string; tier: string; regionId: string | null; segments: unknown } | null = null;
     if (dealerId) {
-      if (!(await inScope(db, c.get('scope')!, dealerId))) {
+      if (!(await reachesDealer(db, user.role, 'catalog', 'R', user, dealerId))) {
         await audit(c, { action: 'products.price_for', entityType: 'dealer', entityId: dealerId, outcome: 'denied' });
         throw notFound('Dealer');
       }

@@ -1,5 +1,5 @@
-// A form submission (a survey response): answered by the rep named in its id, at one of the
-// rep's dealers, until it is submitted.
+// A form submission (a survey response) about one dealer: answered by the dealer's users or a rep
+// of the dealer on its behalf, until it is submitted.
 import { z } from 'zod';
 import { zodCheck, type KindSpec, type Part } from './spec.ts';
 
@@ -19,6 +19,6 @@ export const FORM: KindSpec = {
     formVersion: { shape: 'value', check: zodCheck(z.number().int().min(1)) },
     answers: { shape: 'map', entry: { key: /^[A-Za-z0-9_-]{1,64}$/, check: zodCheck(z.json()) } },
   },
-  parts: { field_rep: respondent },
+  parts: { field_rep: respondent, dealer_admin: respondent, dealer_staff: respondent },
   serverTransitions: [],
 };
