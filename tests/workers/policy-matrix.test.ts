@@ -675,7 +675,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/push/key': { gate: 'session:R', req: () => ['/api/push/key'] },
   'POST /api/push/subscribe': { gate: 'session:R', req: (c) => ['/api/push/subscribe', json('POST', { endpoint: `https://push.example/pm/${c.caller}`, keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } })] },
   'DELETE /api/push/subscribe': { gate: 'session:R', req: (c) => ['/api/push/subscribe', json('DELETE', { endpoint: `https://push.example/pm/${c.caller}` })] },
-  'GET /api/tickets/sla': { gate: 'session:R', req: () => ['/api/tickets/sla'] },
+  'GET /api/tickets/sla': { gate: 'ticket:R', req: () => ['/api/tickets/sla'] },
   'GET /api/tickets': { gate: 'ticket:R', req: () => ['/api/tickets'] },
   'POST /api/tickets/:id/route': { gate: 'ticket:D', record: { on: 'ticket', need: 'ticket:D' }, req: (c) => [`/api/tickets/${c.doc}/route`, json('POST', { to: 'hq' })] },
   'GET /api/integrations/keys': { gate: 'integrations:R', req: () => ['/api/integrations/keys'] },
@@ -693,12 +693,7 @@ const ROUTES: Record<string, RouteSpec> = {
 // Cases where the code answers otherwise than the table, in files this test does not own. Each
 // asserts today's wrong answer; remove the entry when the route is fixed.
 interface KnownDefect { route: string; callers: Caller[]; records?: string[]; got: number; owner: string; note: string }
-const SUBS = { dealer_admin: ['net', 'sub'], dealer_admin_flat: ['flatsub'] } as const;
 const KNOWN_DEFECTS: KnownDefect[] = [
-  { route: 'GET /api/orders/approval-rules', callers: ['regional_manager', 'dealer_admin', 'dealer_admin_flat'], got: 200, owner: 'worker/routes/orders.ts or core/access/policy.ts',
-    note: 'requires orders:approve (order D); the policy gives approval_rules to hq_admin only' },
-  { route: 'GET /api/tickets', callers: ['supplier'], got: 200, owner: 'worker/routes/tickets.ts',
-    note: 'requires session, answers an empty queue; the policy gives supplier no ticket R' },
 ];
 
 const RECORD_PROBES: Record<RecordKind, string[]> = {

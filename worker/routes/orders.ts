@@ -72,7 +72,7 @@ export const orderRoutes = new Hono<AppEnv>()
     await audit(c, { action: 'order.deliver', entityType: 'order', entityId: id.id, outcome: 'ok' });
     return c.json({ id: id.id, status: 'delivered' });
   })
-  .get('/orders/approval-rules', requires('orders:approve', { summary: 'The approval rules for orders' }), async (c) => {
+  .get('/orders/approval-rules', requires('orders:rules:read', { summary: 'The approval rules for orders' }), async (c) => {
     const rows = await c.get('db').all<{ autoApproveMax: number; managerMax: number }>(sql`select auto_approve_max as autoApproveMax, manager_max as managerMax from approval_rules where org_id = ${c.get('user')!.orgId}`);
     return c.json(rows[0] ?? DEFAULT_APPROVAL_RULES);
   })

@@ -7,7 +7,7 @@ import { parseDocId, type DocId } from '../../core/docs/id.ts';
 import type { TicketRoute } from '../../core/docs/schema.ts';
 import { ticketListQuery, ticketRouteBody } from '../../core/validators/tickets.ts';
 import { audit } from '../audit.ts';
-import { dealerScopeSql } from '../../server/scope.ts';
+import { reachSql } from '../../server/scope.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { readJson, readQuery } from '../http/input.ts';
 import { requires } from '../middleware/access.ts';
@@ -38,7 +38,7 @@ function slaSql(now: string) {
 }
 
 export const ticketRoutes = new Hono<AppEnv>()
-  .get('/tickets/sla', requires('session', { summary: 'Response-time targets per ticket category' }), async (c) => {
+  .get('/tickets/sla', requires('tickets:read', { summary: 'Response-time targets per ticket category' }), async (c) => {
     const rows = await c.get('db').all<{ category: string; firstResponseHours: number; resolveHours: number }>(sql`
       select category, first_response_hours as firstResponseHours, resolve_hours as resolveHours from ticket_sla order by category`);
     return c.json({ items: rows });
@@ -47,7 +47,7 @@ export const ticketRoutes = new Hono<AppEnv>()
   // A ticket is listed once it is opened, by its first message: the room creates a ticket's
   // document when its dealer connects, and one never written to (or whose first message was
   // refused, say for want of a subject) is nothing to answer.
-  .get('/tickets', requires('session', { summary: 'Support tickets in scope with SLA targets and breach flags', query: ticketListQuery }), async (c) => {
+  .get('/tickets', requires('tickets:read', { summary: 'Support tickets in scope with SLA targets and breach flags', query: ticketListQuery }), async (c) => {
     const q = readQuery(c, ticketListQuery);
     const now = new Date().toISOString();
     const { frDue, resDue, frBreached, resBreached } = slaSql(now);
@@ -59,7 +59,7 @@ export const ticketRoutes = new Hono<AppEnv>()
         strftime('%Y-%m-%dT%H:%M:%fZ', ${frDue}) as firstResponseDue, strftime('%Y-%m-%dT%H:%M:%fZ', ${resDue}) as resolveDue,
         ${frBreached} as firstResponseBreached, ${resBreached} as resolveBreached
       from tickets t join dealers d on d.id = t.dealer_id left join ticket_sla s on s.category = t.category left join users u on u.id = t.assigned_to
-      where ${dealerScopeSql(c.get('scope')!)} and t.opened_at is not null
+      where ${reachSql(c.get('user')!.role, 'ticket', 'R', c.get('user')!, 'd', null)} and t.opened_at is not null
         ${q.status === 'active' ? sql`and t.status in ('open', 'answered')` : q.status ? sql`and t.status = ${q.status}` : sql``}
         ${q.category ? sql`and t.category = ${q.category}` : sql``}
         ${q.dealer ? sql`and t.dealer_id = ${q.dealer}` : sql``}
