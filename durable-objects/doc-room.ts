@@ -16,6 +16,21 @@ import {
 import { Refused, RoomCore, type Applied, type Writer } from './room-core.ts';
 import { SqliteUpdateStore } from './sqlite-store.ts';
 
+interface AwarenessEntry { clientId: number; clock: number; state: string }
+
+function awarenessMessage(entries: AwarenessEntry[]): Uint8Array {
+  const u = encoding.createEncoder();
+  encoding.writeVarUint(u, entries.length);
+  for (const e of entries) { encoding.writeVarUint(u, e.clientId); encoding.writeVarUint(u, e.clock); encoding.writeVarString(u, e.state); }
+  const m = encoding.createEncoder();
+  encoding.writeVarUint(m, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(m, encoding.toUint8Array(u));
+  return encoding.toUint8Array(m);
+}
+
+// How long stored updates and awareness wait to go out together.
+const FLUSH_MS = 5;
+
 // Who created a document, as the Worker authorised it: written into the header when the room
 // first holds the document.
 export interface Birth { createdBy: string; createdAt: string }
@@ -68,7 +83,7 @@ export class DocRoom extends DurableObject<Env> {
     if (!this.core.created) {
       if (!birth) throw new Refused(CLOSE_MALFORMED, 'No such document');
       const update = this.core.create(headerOf(this.core.docId, birth.createdBy, birth.createdAt));
-      if (update) { this.broadcast(syncMessage(SYNC_UPDATE, update)); this.scheduleProjection(); }
+      if (update) { this.queueUpdate(update, null); this.scheduleProjection(); }
     }
     return this.core;
   }
@@ -137,8 +152,8 @@ export class DocRoom extends DurableObject<Env> {
     const { stored, correction, gap } = this.applyClientUpdate(payload, { userId: conn.userId, role: conn.role, access: conn.access });
     // A message was lost on the way: the client's answer to step 1 is one whole diff.
     if (gap) this.sendStep1(ws);
-    if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored), ws);
-    if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
+    if (stored) this.queueUpdate(stored, ws);
+    if (correction) this.queueUpdate(correction, null);
   }
 
   // `doc` is read when used: a refused update reloads the core's document, and a hook that
@@ -163,7 +178,7 @@ export class DocRoom extends DurableObject<Env> {
     const before = markOf(core);
     const out = core.command(fn);
     if (out.update) {
-      this.broadcast(syncMessage(SYNC_UPDATE, out.update));
+      this.queueUpdate(out.update, null);
       this.scheduleProjection();
       HOOKS[core.docId.kind].afterChange?.(this.hookRoom(core), before);
     }
@@ -171,26 +186,23 @@ export class DocRoom extends DurableObject<Env> {
   }
 
   private onAwareness(ws: WebSocket, conn: Connection, decoder: decoding.Decoder) {
-    let update: Uint8Array;
+    const entries: AwarenessEntry[] = [];
     try {
-      update = decoding.readVarUint8Array(decoder);
-      const d = decoding.createDecoder(update);
+      const d = decoding.createDecoder(decoding.readVarUint8Array(decoder));
       const n = decoding.readVarUint(d);
       for (let i = 0; i < n; i++) {
         const clientId = decoding.readVarUint(d);
         const clock = decoding.readVarUint(d);
-        const state = JSON.parse(decoding.readVarString(d));
-        if (state === null) delete conn.awareness[clientId];
+        const state = decoding.readVarString(d);
+        if (JSON.parse(state) === null) delete conn.awareness[clientId];
         else conn.awareness[clientId] = clock;
+        entries.push({ clientId, clock, state });
       }
     } catch {
       throw new Refused(CLOSE_MALFORMED, 'Undecodable awareness message');
     }
     ws.serializeAttachment(conn);
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(e, update);
-    this.broadcast(encoding.toUint8Array(e), ws);
+    this.queueAwareness(entries, ws);
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> { this.leave(ws); }
@@ -198,21 +210,9 @@ export class DocRoom extends DurableObject<Env> {
 
   private leave(ws: WebSocket) {
     const conn = ws.deserializeAttachment() as Connection | null;
-    const ids = Object.entries(conn?.awareness ?? {});
-    if (ids.length) {
-      // Tell the others this socket's cursors are gone: state null at a newer clock.
-      const u = encoding.createEncoder();
-      encoding.writeVarUint(u, ids.length);
-      for (const [clientId, clock] of ids) {
-        encoding.writeVarUint(u, Number(clientId));
-        encoding.writeVarUint(u, clock + 1);
-        encoding.writeVarString(u, 'null');
-      }
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(e, encoding.toUint8Array(u));
-      this.broadcast(encoding.toUint8Array(e), ws);
-    }
+    // Tell the others this socket's cursors are gone: state null at a newer clock.
+    const gone = Object.entries(conn?.awareness ?? {}).map(([clientId, clock]) => ({ clientId: Number(clientId), clock: clock + 1, state: 'null' }));
+    if (gone.length) this.queueAwareness(gone, ws);
     if (this.ctx.getWebSockets().filter((s) => s !== ws).length === 0) this.compactNow();
   }
 
@@ -222,19 +222,64 @@ export class DocRoom extends DurableObject<Env> {
       try { ws.send(msg); } catch { /* a closing socket */ }
     }
   }
+  // Stored updates go out together: everything the room stored within a few milliseconds is
+  // merged into one message per socket, so a burst of n writers costs n sends to each socket,
+  // not n × n, and each replica applies one update instead of many. An update goes back to its
+  // own sender only when others wrote in the same window (Yjs skips what it has).
+  private outbox: Array<{ update: Uint8Array; from: WebSocket | null }> = [];
+  private awarenessOut: Array<{ entry: AwarenessEntry; from: WebSocket }> = [];
+  private flushDue = false;
+  private queueUpdate(update: Uint8Array, from: WebSocket | null) {
+    this.outbox.push({ update, from });
+    this.flushSoon();
+  }
+
+  // Awareness too: the latest entry of each client id in the window, in one message.
+  private queueAwareness(entries: AwarenessEntry[], from: WebSocket) {
+    for (const entry of entries) this.awarenessOut.push({ entry, from });
+    this.flushSoon();
+  }
+
+  private flushSoon() {
+    if (this.flushDue) return;
+    this.flushDue = true;
+    setTimeout(() => { this.flushDue = false; this.flushOutbox(); }, FLUSH_MS);
+  }
+
+  private flushOutbox() {
+    const updates = this.outbox;
+    const aware = this.awarenessOut;
+    this.outbox = [];
+    this.awarenessOut = [];
+    const soleSender = (from: Array<WebSocket | null>) => (from.every((f) => f && f === from[0]) ? from[0]! : undefined);
+    if (updates.length) {
+      const merged = updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((b) => b.update));
+      this.broadcast(syncMessage(SYNC_UPDATE, merged), soleSender(updates.map((u) => u.from)));
+    }
+    if (aware.length) {
+      const latest = new Map<number, AwarenessEntry>();
+      for (const { entry } of aware) if ((latest.get(entry.clientId)?.clock ?? -1) <= entry.clock) latest.set(entry.clientId, entry);
+      this.broadcast(awarenessMessage([...latest.values()]), soleSender(aware.map((a) => a.from)));
+    }
+  }
+
 
   private compactNow() {
     this.core?.compact();
   }
 
   // Debounced with the room's alarm (no timers keep a room awake): one D1 write per burst.
+  private projectionDue = false;
   private scheduleProjection() {
+    if (this.projectionDue) return;
+    this.projectionDue = true;
     void this.ctx.storage.getAlarm().then((at) => { if (at === null) return this.ctx.storage.setAlarm(Date.now() + 1000); });
   }
 
   // Writes the document's rows to D1 in one batch (all or nothing). A failure throws, and the
   // runtime retries the alarm with backoff, so D1 ends up equal to what the document says.
   override async alarm(): Promise<void> {
+    this.projectionDue = false;
     const core = this.core;
     if (!core?.created) return;
     const id = core.docId;
@@ -276,8 +321,8 @@ export class DocRoom extends DurableObject<Env> {
       try {
         const { stored, correction, violations, gap } = this.applyClientUpdate(update, writer);
         incomplete = !!gap;
-        if (stored) this.broadcast(syncMessage(SYNC_UPDATE, stored));
-        if (correction) this.broadcast(syncMessage(SYNC_UPDATE, correction));
+        if (stored) this.queueUpdate(stored, null);
+        if (correction) this.queueUpdate(correction, null);
         // The server's own follow-up (a status step stamped in the history) is no correction:
         // `corrected` says that something the caller wrote was not kept.
         corrected = violations.length > 0;
