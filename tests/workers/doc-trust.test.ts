@@ -6,14 +6,13 @@
 // writing where the policy gives only read, creating what the policy gives no C on. Whatever is
 // refused must not reach D1 either (orders, order_lines, order_shipments, tickets).
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
-import * as decoding from 'lib0/decoding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, meta, order, ticket, type TicketMessage } from '../../core/docs/schema.ts';
-import { CLOSE_READ_ONLY, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from '../../durable-objects/protocol.ts';
-import { call, seedDemo, signIn, type Api } from './fixtures.ts';
+import { CLOSE_READ_ONLY } from '../../durable-objects/protocol.ts';
+import { call, DocSocket, seedDemo, signIn, type Api } from './fixtures.ts';
 
 type Session = Api & { cookie: string };
 
@@ -41,29 +40,9 @@ beforeAll(async () => {
   cheap = items.filter((p) => p.price && p.wholeUnits).map((p) => ({ id: p.id, unitPrice: p.price!.unitPrice })).sort((a, b) => a.unitPrice - b.unitPrice)[0];
 });
 
-// --- a raw client: a Y.Doc kept in sync over the room's socket, writing anything ---
+// --- a raw client (fixtures' DocSocket): a Y.Doc kept in sync over the room's socket, writing anything ---
 
-class Client {
-  doc = new Y.Doc();
-  closed: { code: number; reason: string } | null = null;
-  constructor(readonly ws: WebSocket) {
-    ws.accept();
-    let chain = Promise.resolve();
-    ws.addEventListener('message', (ev) => { chain = chain.then(async () => this.onMessage(ev.data instanceof Blob ? await ev.data.arrayBuffer() : ev.data as ArrayBuffer)); });
-    ws.addEventListener('close', (ev) => { this.closed = { code: ev.code, reason: ev.reason }; });
-    this.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== 'remote' && !this.closed) ws.send(syncMessage(SYNC_UPDATE, u)); });
-    ws.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.doc)));
-  }
-  private onMessage(data: ArrayBuffer | string) {
-    if (typeof data === 'string') return;
-    const d = decoding.createDecoder(new Uint8Array(data));
-    if (decoding.readVarUint(d) !== MESSAGE_SYNC) return;
-    const sub = decoding.readVarUint(d);
-    const payload = decoding.readVarUint8Array(d);
-    if (sub === SYNC_STEP_1) this.ws.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.doc, payload)));
-    else Y.applyUpdate(this.doc, payload, 'remote');
-  }
-}
+type Client = DocSocket;
 
 const upgrade = (api: Session, id: string) => call(api.cookie)(`/sync/${id.split('.')[0]}/${id}`, { headers: { upgrade: 'websocket' } });
 
@@ -71,7 +50,7 @@ const upgrade = (api: Session, id: string) => call(api.cookie)(`/sync/${id.split
 async function open(api: Session, id: string): Promise<Client> {
   const res = await upgrade(api, id);
   expect(res.status).toBe(101);
-  const c = new Client(res.webSocket!);
+  const c = new DocSocket(res.webSocket!);
   await settle(() => typeof meta(c.doc).get('createdAt') === 'string');
   return c;
 }
