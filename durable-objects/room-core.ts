@@ -179,7 +179,7 @@ export class RoomCore {
     if (view.body.status !== undefined) b.status = view.body.status;
     for (const [field, keys] of touched) {
       if (field === 'meta' || field === '*') continue;
-      const v = view.body[field];
+      const v = Object.hasOwn(view.body, field) ? view.body[field] : undefined;
       if (keys && v && typeof v === 'object' && !Array.isArray(v)) {
         const part: Record<string, Json> = {};
         for (const k of keys) if (k in v) part[k] = (v as Record<string, Json>)[k];
@@ -196,7 +196,7 @@ export class RoomCore {
       if (field === '*') continue;
       if (field === 'meta') { this.view.meta = meta(this.doc).toJSON() as Record<string, Json>; continue; }
       const cur = root.get(field);
-      const old = this.view.body[field];
+      const old = Object.hasOwn(this.view.body, field) ? this.view.body[field] : undefined;
       if (keys && cur instanceof Y.Map && FIELD_SHAPES[this.docId.kind][field] === 'map' && old && typeof old === 'object' && !Array.isArray(old)) {
         const next = { ...(old as Record<string, Json>) };
         for (const k of keys) { if (cur.has(k)) next[k] = plain(cur.get(k)); else delete next[k]; }

@@ -37,8 +37,12 @@ function reachable(part: Part | undefined, from: string, to: string, get: (f: st
   return refusal ?? 'no path';
 }
 
+// A field, a part's field or a check by name: own properties only, since the names come from
+// the change ("constructor" is no field, whatever Object.prototype says).
+const own = <T>(o: Partial<Record<string, T>> | undefined, key: string): T | undefined => (o && Object.hasOwn(o, key) ? o[key] : undefined);
+
 function entryViolations(kind: DocKind, key: string, a: Json | undefined, b: Json | undefined): Violation[] {
-  const entry = KINDS[kind].fields[key]?.entry;
+  const entry = own(KINDS[kind].fields, key)?.entry;
   if (!entry || !b || typeof b !== 'object' || Array.isArray(b)) return [];
   const before = (a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Record<string, Json>;
   const out: Violation[] = [];
@@ -77,10 +81,10 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
     const a = before.body[key];
     const b = after.body[key];
     if (same(a, b)) continue;
-    const field = spec.fields[key];
+    const field = own(spec.fields, key);
     if (!field) { v.push({ path: key, reason: 'Not a field of this document' }); continue; }
     if (key === 'status') { v.push(...statusViolations(id, writer, statusBefore, b, get)); continue; }
-    const when = part?.fields[key];
+    const when = own(part?.fields, key);
     if (when === undefined) { v.push({ path: key, reason: `A ${writer.role} may not change ${key}` }); continue; }
     if (when.length && !when.includes(statusBefore)) { v.push({ path: key, reason: `${key} cannot change once the ${id.kind} is ${statusBefore}` }); continue; }
     if (field.shape === 'list') {
@@ -90,7 +94,7 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
     }
     if (field.shape === 'value' && field.check && b !== undefined) { const m = field.check(b); if (m) v.push({ path: key, reason: m }); }
     v.push(...entryViolations(id.kind, key, a, b));
-    v.push(...(spec.changeChecks?.[key]?.(writer as { role: Role; userId: string }, a, b, get) ?? []));
+    v.push(...(own(spec.changeChecks, key)?.(writer as { role: Role; userId: string }, a, b, get) ?? []));
   }
   return v;
 }
@@ -116,12 +120,13 @@ export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations:
     for (const f of fields) {
       if (f.startsWith('meta.')) {
         const key = f.slice(5);
-        if (before.meta[key] === undefined) meta(doc).delete(key);
-        else meta(doc).set(key, before.meta[key]);
+        const was = own(before.meta, key);
+        if (was === undefined) meta(doc).delete(key);
+        else meta(doc).set(key, was);
         continue;
       }
       const b = body(doc, kind);
-      const prev = before.body[f];
+      const prev = own(before.body, f);
       const shape = FIELD_SHAPES[kind][f];
       const cur = b.get(f);
       if (shape === 'map' && cur instanceof Y.Map) {

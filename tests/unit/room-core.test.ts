@@ -228,6 +228,18 @@ describe('RoomCore: refused whole', () => {
 });
 
 describe('RoomCore: corrections settle', () => {
+  it('corrects a field named like Object.prototype\'s properties instead of failing on it', () => {
+    const { store, room: r, a } = setup();
+    a.transact(() => { body(a, 'order').set('constructor', { v: 1 }); body(a, 'order').set('toString', 1); order.setLine(a, 'l3', { productId: 'p3', quantity: 1 }); });
+    const res = r.apply(diff(a, r), dealer);
+    expect(res.violations.map((v) => v.path).sort()).toEqual(['constructor', 'toString']);
+    Y.applyUpdate(a, res.correction!);
+    for (const d of [r.doc, a, new RoomCore(store, id).doc]) {
+      expect(body(d, 'order').has('constructor') || body(d, 'order').has('toString')).toBe(false);
+      expect(order.lines(d).has('l3')).toBe(true);
+    }
+  });
+
   // Found by the forged-write fuzz: the guard read the refused check-in, so the visit stayed
   // started once its check-in was put back.
   it('does not start a visit whose check-in it refused', () => {

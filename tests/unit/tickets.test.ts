@@ -131,6 +131,26 @@ describe('ticket write rules, continued', () => {
   });
 });
 
+// Found by the forged-write fuzz: the room creates a ticket empty when its opener connects; a
+// step taken on it before the opening arrived (HQ "answering" the empty ticket it lists) locked
+// the opening out, since subject and category change only while open and a thread needs a subject.
+it('a ticket does not move before it is opened, so its opening lands whole', () => {
+  const id = parseDocId(ID);
+  const room = new RoomCore(new MemoryUpdateStore(), id);
+  room.create(headerOf(id, dealer.userId, '2026-01-05T08:59:00.000Z'));
+  const phone = new Y.Doc();
+  initDoc(phone, id);
+  ticket.open(phone, id, { category: 'delivery', subject: 'Pallet arrived damaged' }, msg(dealer, 'Two buckets were crushed'));
+  const desk = new Y.Doc();
+  Y.applyUpdate(desk, Y.encodeStateAsUpdate(room.doc));
+  ticket.setStatus(desk, 'answered', msg(hq, 'What is this about?'));
+  expect(room.apply(Y.encodeStateAsUpdate(desk, Y.encodeStateVector(room.doc)), { ...hq, access: 'write' }).violations.map((v) => v.path)).toEqual(['status', 'messages']);
+  expect(room.apply(Y.encodeStateAsUpdate(phone, Y.encodeStateVector(room.doc)), { ...dealer, access: 'write' }).violations).toEqual([]);
+  expect(ticket.subject(room.doc)).toBe('Pallet arrived damaged');
+  expect(ticket.status(room.doc)).toBe('open');
+  expect(ticket.messages(room.doc).toArray().map((m) => m.text)).toEqual(['Two buckets were crushed']);
+});
+
 describe('ticket projection', () => {
   const row = (doc: Y.Doc, at = '2026-01-09T00:00:00.000Z') => project(parseDocId(ID), body(doc, 'ticket').toJSON() as never, {}, at).inserts[0].row;
 

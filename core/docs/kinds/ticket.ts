@@ -6,7 +6,7 @@ import { allows } from '../../access/roles.ts';
 import { ROLES, type Role } from '../../db/schema.ts';
 import { z } from 'zod';
 import { body, TICKET_STATUSES, type Json, type TicketRoute } from '../base.ts';
-import { added, ANY_STATUS, zodCheck, type KindSpec, type Part, type Violation, type Writer } from './spec.ts';
+import { added, ANY_STATUS, zodCheck, type Guard, type KindSpec, type Part, type Violation, type Writer } from './spec.ts';
 
 const message = z.strictObject({
   by: z.string().min(1).max(64), byName: z.string().max(120), role: z.string().max(40), text: z.string().max(4000),
@@ -32,16 +32,19 @@ function messageViolations(writer: Writer, a: Json | undefined, b: Json | undefi
   return out;
 }
 
+// A ticket moves only once it has been opened (its subject written): the room creates it empty
+// when its opener connects, and a step taken before the opening arrives would lock the opening out
+// (subject and category change only while open, and a thread needs a subject).
+const opened: Guard = (get) => (typeof get('subject') === 'string' && String(get('subject')).trim() ? null : 'A ticket moves once it is opened');
+const step = (from: string, to: string) => ({ from, to, guard: opened });
+
 const dealerSide: Part = {
   fields: { category: ['open'], subject: ['open'], messages: ANY_STATUS },
-  transitions: [
-    { from: 'open', to: 'closed' }, { from: 'answered', to: 'open' }, { from: 'answered', to: 'closed' },
-    { from: 'resolved', to: 'closed' }, { from: 'resolved', to: 'open' },
-  ],
+  transitions: [step('open', 'closed'), step('answered', 'open'), step('answered', 'closed'), step('resolved', 'closed'), step('resolved', 'open')],
 };
 const support = (close: boolean): Part => ({
   fields: { messages: ANY_STATUS },
-  transitions: [{ from: 'open', to: 'answered' }, { from: 'answered', to: 'resolved' }, ...(close ? [{ from: 'resolved', to: 'closed' }] : [])],
+  transitions: [step('open', 'answered'), step('answered', 'resolved'), ...(close ? [step('resolved', 'closed')] : [])],
 });
 
 export const TICKET: KindSpec = {

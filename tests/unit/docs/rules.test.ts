@@ -122,6 +122,18 @@ describe('order write rules', () => {
     expect(body(doc, 'order').toJSON()).toEqual({ status: 'draft', lines: {}, notes: '', statusHistory: [], shipments: [] });
   });
 
+  // Found by the forged-write fuzz: field names were looked up through Object.prototype, so
+  // "constructor" passed as a field and the rules threw on it (and the room had stored it).
+  it('a name on Object.prototype is no field', () => {
+    const { id, doc } = newOrder();
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__defineGetter__']) {
+      const r = edit(doc, id, dealer, (d) => body(d, 'order').set(key, { v: 1 }));
+      expect(r.violations, key).toEqual([{ path: key, reason: 'Not a field of this document' }]);
+      correct(doc, 'order', r.before, r.violations);
+      expect(body(doc, 'order').has(key)).toBe(false);
+    }
+  });
+
   it('a line carries a product, a quantity and a note, nothing else', () => {
     const { id, doc } = newOrder();
     const r = edit(doc, id, dealer, (d) => order.lines(d).set('l1', { productId: 'p', quantity: 1, discount: 50 } as never));
