@@ -29,7 +29,7 @@ function awarenessMessage(entries: AwarenessEntry[]): Uint8Array {
 }
 
 // How long stored updates and awareness wait to go out together.
-const FLUSH_MS = 5;
+const FLUSH_MS = 10;
 
 // Who created a document, as the Worker authorised it: written into the header when the room
 // first holds the document.
