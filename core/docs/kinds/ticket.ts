@@ -36,7 +36,13 @@ function messageViolations(writer: Writer, a: Json | undefined, b: Json | undefi
 // when its opener connects, and a step taken before the opening arrives would lock the opening out
 // (subject and category change only while open, and a thread needs a subject).
 const opened: Guard = (get) => (typeof get('subject') === 'string' && String(get('subject')).trim() ? null : 'A ticket moves once it is opened');
-const step = (from: string, to: string) => ({ from, to, guard: opened });
+// And every step is written in the thread by whoever takes it: a status change whose message was
+// refused (written in someone else's name) does not stand on its own.
+const inThread = (to: string): Guard => (get, writer) => {
+  const thread = Array.isArray(get('messages')) ? get('messages') as Array<Record<string, Json>> : [];
+  return thread.some((m) => m?.status === to && m.by === writer.userId) ? null : 'A status change is written in the thread by whoever makes it';
+};
+const step = (from: string, to: string) => ({ from, to, guard: (get: Parameters<Guard>[0], writer: Parameters<Guard>[1]) => opened(get, writer) ?? inThread(to)(get, writer) });
 
 const dealerSide: Part = {
   fields: { category: ['open'], subject: ['open'], messages: ANY_STATUS },
