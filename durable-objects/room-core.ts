@@ -70,18 +70,34 @@ function plainJson(v: unknown, depth = 0): boolean {
   return (proto === Object.prototype || proto === null) && Object.values(v).every((x) => plainJson(x, depth + 1));
 }
 
+// "__proto__" as a key, anywhere in an update (a map entry's key, an object's key in a value):
+// reading it back assigns a prototype instead of a key, and not even the same way every time
+// (the fuzz saw one decode drop the key and the next set the prototype), so replicas would read
+// one update as different JSON. Found in the bytes (a length-prefixed string), before decoding.
+const PROTO = [9, ...new TextEncoder().encode('__proto__')];
+function namesProto(update: Uint8Array): boolean {
+  outer: for (let i = update.indexOf(PROTO[0]); i !== -1 && i + PROTO.length <= update.length; i = update.indexOf(PROTO[0], i + 1)) {
+    for (let j = 1; j < PROTO.length; j++) if (update[i + j] !== PROTO[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 // What a person may put into the document's structure: plain values into its maps and lists,
 // characters into its texts. Never a type of its own (a line as a Y.Map would let later edits
 // reach inside a value the rules judge whole, and the server's commands read values as JSON),
 // a subdocument, formatting or embeds, list content in a map or map entries in a list.
+// An item the same update deleted holds nothing any more (its content is collected), but it
+// still names its place, and a key like "__proto__" misleads whoever reads the change as JSON.
 function misplaced(item: Y.Item): string | null {
   const { content: c, parent: p, parentSub: key } = item;
+  const live = !item.deleted;
   if (key === '__proto__') return 'Not a valid key';
-  if (p instanceof Y.Map) { if (key === null || !(c instanceof Y.ContentAny)) return 'A map holds plain values under keys'; }
-  else if (p instanceof Y.Array) { if (key !== null || !(c instanceof Y.ContentAny)) return 'A list holds plain values'; }
-  else if (p instanceof Y.Text) { if (key !== null || !(c instanceof Y.ContentString)) return 'A text holds characters'; }
-  else return 'Only the document\'s own maps, texts and lists hold content';
-  if (c instanceof Y.ContentAny && !c.arr.every((v) => plainJson(v))) return 'Values are plain JSON';
+  if (p instanceof Y.Map) { if (key === null || (live && !(c instanceof Y.ContentAny))) return 'A map holds plain values under keys'; }
+  else if (p instanceof Y.Array) { if (key !== null || (live && !(c instanceof Y.ContentAny))) return 'A list holds plain values'; }
+  else if (p instanceof Y.Text) { if (key !== null || (live && !(c instanceof Y.ContentString))) return 'A text holds characters'; }
+  else if (live) return 'Only the document\'s own maps, texts and lists hold content';
+  if (live && c instanceof Y.ContentAny && !c.arr.every((v) => plainJson(v))) return 'Values are plain JSON';
   return null;
 }
 
@@ -182,7 +198,7 @@ export class RoomCore {
       const v = Object.hasOwn(view.body, field) ? view.body[field] : undefined;
       if (keys && v && typeof v === 'object' && !Array.isArray(v)) {
         const part: Record<string, Json> = {};
-        for (const k of keys) if (k in v) part[k] = (v as Record<string, Json>)[k];
+        for (const k of keys) if (Object.hasOwn(v, k)) part[k] = (v as Record<string, Json>)[k];
         b[field] = part;
       } else if (v !== undefined) b[field] = v;
     }
@@ -234,7 +250,6 @@ export class RoomCore {
   }
 
   // The items an update added (past `sv`), as integrated: where they sit and what they hold.
-  // Items the same update deleted hold nothing any more and are let through.
   private contentViolation(decoded: Decoded, sv: Map<number, number>): string | null {
     const clients = new Set(decoded.structs.map((s) => s.id.client));
     for (const client of clients) {
@@ -246,7 +261,7 @@ export class RoomCore {
       if (client === SKELETON_CLIENT) return 'The structure of the document is the server\'s';
       for (let i = Y.findIndexSS(list, from); i < list.length; i++) {
         const s = list[i];
-        if (!(s instanceof Y.Item) || s.deleted) continue;
+        if (!(s instanceof Y.Item)) continue;
         const why = misplaced(s);
         if (why) return why;
       }
@@ -302,6 +317,7 @@ export class RoomCore {
     // A document without a server header accepts nothing.
     if (!this.created) throw new Refused(CLOSE_FORBIDDEN, 'This document has not been created');
     if (this.bytes + update.byteLength > this.maxDocBytes) throw new Refused(CLOSE_TOO_LARGE, `Documents are limited to ${this.maxDocBytes} bytes`);
+    if (writer.role !== 'server' && namesProto(update)) throw new Refused(CLOSE_FORBIDDEN, 'Not a valid key: "__proto__"');
     const svBytes = Y.encodeStateVector(this.doc);
     const sv = Y.decodeStateVector(svBytes);
     if (hasGap(decoded, sv)) return { ...none, gap: true };
@@ -343,7 +359,7 @@ export class RoomCore {
     } catch (err) {
       this.load();
       if (err instanceof Refused) throw err;
-      throw new Refused(CLOSE_MALFORMED, 'This change could not be checked');
+      throw Object.assign(new Refused(CLOSE_MALFORMED, 'This change could not be checked'), { cause: err });
     }
     this.store.append(stored);
     this.bytes += stored.byteLength;

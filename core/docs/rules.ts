@@ -37,6 +37,10 @@ function reachable(part: Part | undefined, from: string, to: string, get: (f: st
   return refusal ?? 'no path';
 }
 
+// Whether a change touched a value: writing null where there was nothing is a change too (a null
+// line or a null approval is a write like any other, and the server's commands read them).
+const differ = (a: Json | undefined, b: Json | undefined) => (a === undefined) !== (b === undefined) || !same(a, b);
+
 // A field, a part's field or a check by name: own properties only, since the names come from
 // the change ("constructor" is no field, whatever Object.prototype says).
 const own = <T>(o: Partial<Record<string, T>> | undefined, key: string): T | undefined => (o && Object.hasOwn(o, key) ? o[key] : undefined);
@@ -47,7 +51,7 @@ function entryViolations(kind: DocKind, key: string, a: Json | undefined, b: Jso
   const before = (a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Record<string, Json>;
   const out: Violation[] = [];
   for (const [k, v] of Object.entries(b)) {
-    if (same(before[k], v)) continue;
+    if (!differ(own(before, k), v)) continue;
     if (entry.key && !entry.key.test(k)) { out.push({ path: `${key}.${k}`, reason: `"${k}" is not a valid key for ${key}` }); continue; }
     const m = entry.check(v);
     if (m) out.push({ path: `${key}.${k}`, reason: m });
@@ -74,13 +78,13 @@ export function checkChange(id: DocId, writer: Writer, before: Snapshot, after: 
   const part = spec.parts[writer.role as Role];
   const v: Violation[] = [];
   for (const key of new Set([...Object.keys(before.meta), ...Object.keys(after.meta)])) {
-    if (!same(before.meta[key], after.meta[key])) v.push({ path: `meta.${key}`, reason: 'The document header is written by the server' });
+    if (differ(own(before.meta, key), own(after.meta, key))) v.push({ path: `meta.${key}`, reason: 'The document header is written by the server' });
   }
   const statusBefore = String(before.body.status ?? spec.initial);
   for (const key of new Set([...Object.keys(before.body), ...Object.keys(after.body)])) {
-    const a = before.body[key];
-    const b = after.body[key];
-    if (same(a, b)) continue;
+    const a = own(before.body, key);
+    const b = own(after.body, key);
+    if (!differ(a, b)) continue;
     const field = own(spec.fields, key);
     if (!field) { v.push({ path: key, reason: 'Not a field of this document' }); continue; }
     if (key === 'status') { v.push(...statusViolations(id, writer, statusBefore, b, get)); continue; }
@@ -134,12 +138,12 @@ export function correct(doc: Y.Doc, kind: DocKind, before: Snapshot, violations:
         const entries = scope.get(f);
         if (entries) {
           for (const k of entries) {
-            if (!(k in want)) { if (cur.has(k)) cur.delete(k); } else if (!same(cur.get(k), want[k])) cur.set(k, want[k]);
+            if (!Object.hasOwn(want, k)) { if (cur.has(k)) cur.delete(k); } else if (!cur.has(k) || !same(cur.get(k), want[k])) cur.set(k, want[k]);
           }
           continue;
         }
-        for (const k of [...cur.keys()]) if (!(k in want)) cur.delete(k);
-        for (const [k, val] of Object.entries(want)) if (!same(cur.get(k), val)) cur.set(k, val);
+        for (const k of [...cur.keys()]) if (!Object.hasOwn(want, k)) cur.delete(k);
+        for (const [k, val] of Object.entries(want)) if (!cur.has(k) || !same(cur.get(k), val)) cur.set(k, val);
       } else if (shape === 'text' && cur instanceof Y.Text) {
         cur.delete(0, cur.length);
         cur.insert(0, String(prev ?? ''));

@@ -40,7 +40,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const T0 = '2026-03-01T08:00:00.000Z';
 const NET = Symbol('net');
 
-type Kind = Extract<DocKind, 'order' | 'ticket' | 'visit'>;
+type Kind = DocKind;
 type Obj = Record<string, Json>;
 type Body = Record<string, Json>;
 
@@ -63,9 +63,10 @@ const CAST: Record<Kind, Actor[]> = {
   order: [A.da, A.ds, A.rep, A.hq, A.rm, A.an, A.pa],
   ticket: [A.da, A.ds, A.rep, A.hq, A.rm, A.an, A.pa],
   visit: [A.rep, A.hq, A.rm, A.an],
+  form: [A.rep, A.da, A.ds, A.hq, A.rm, A.an],
 };
 // Who creates each document: the first device, honest.
-const CREATOR: Record<Kind, Actor> = { order: A.da, ticket: A.da, visit: A.rep };
+const CREATOR: Record<Kind, Actor> = { order: A.da, ticket: A.da, visit: A.rep, form: A.rep };
 
 function accessOf(kind: Kind, a: Actor): 'read' | 'write' | null {
   const letters = reachOf(a.role, kind, (r) => a.rel.includes(r));
@@ -81,7 +82,9 @@ const DEALER_SIDE: PartSpec = { fields: { category: ['open'], subject: ['open'],
 const SUPPORT: PartSpec = { fields: { messages: 'any' }, steps: [['open', 'answered'], ['answered', 'resolved']] };
 const HQ_SUPPORT: PartSpec = { fields: { messages: 'any' }, steps: [...SUPPORT.steps, ['resolved', 'closed']] };
 const REP: PartSpec = { fields: Object.fromEntries(['plannedStart', 'visitType', 'checkIn', 'checkOut', 'answers', 'photos', 'tasksDone', 'notes'].map((f) => [f, 'any' as const])), steps: [['planned', 'in_progress'], ['in_progress', 'done']] };
+const RESPONDENT: PartSpec = { fields: { formId: ['draft'], formVersion: ['draft'], answers: ['draft'] }, steps: [['draft', 'submitted']] };
 const PARTS: Record<Kind, Partial<Record<Role, PartSpec>>> = {
+  form: { field_rep: RESPONDENT, dealer_admin: RESPONDENT, dealer_staff: RESPONDENT },
   order: { dealer_admin: AUTHOR, dealer_staff: AUTHOR, field_rep: AUTHOR },
   ticket: { dealer_admin: DEALER_SIDE, dealer_staff: DEALER_SIDE, field_rep: SUPPORT, regional_manager: SUPPORT, hq_admin: HQ_SUPPORT },
   visit: { field_rep: REP },
@@ -90,12 +93,14 @@ const FIELDS: Record<Kind, string[]> = {
   order: ['status', 'lines', 'notes', 'statusHistory', 'approval', 'creditCheck', 'shipments', 'total'],
   ticket: ['status', 'category', 'subject', 'messages', 'assignedTo', 'routedTo'],
   visit: ['status', 'plannedStart', 'visitType', 'checkIn', 'checkOut', 'answers', 'photos', 'tasksDone', 'notes', 'flags'],
+  form: ['status', 'formId', 'formVersion', 'answers'],
 };
-const STRUCTURE: Record<Kind, string[]> = { order: ['lines', 'notes', 'statusHistory', 'shipments'], ticket: ['messages'], visit: ['answers', 'photos', 'tasksDone', 'notes'] };
+const STRUCTURE: Record<Kind, string[]> = { order: ['lines', 'notes', 'statusHistory', 'shipments'], ticket: ['messages'], visit: ['answers', 'photos', 'tasksDone', 'notes'], form: ['answers'] };
 const STATUSES: Record<Kind, string[]> = {
   order: ['draft', 'submitted', 'held', 'approved', 'rejected', 'shipped', 'delivered', 'cancelled'],
   ticket: ['open', 'answered', 'resolved', 'closed'],
   visit: ['planned', 'in_progress', 'done', 'missed'],
+  form: ['draft', 'submitted'],
 };
 
 // The commands: which fields each may change and which steps it may take.
@@ -123,6 +128,8 @@ function reachable(steps: ReadonlyArray<readonly [string, string]>, from: string
 const canon = (v: unknown): unknown => Array.isArray(v) ? v.map(canon)
   : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Obj)[k])])) : v;
 const same = (a: unknown, b: unknown) => JSON.stringify(canon(a ?? null)) === JSON.stringify(canon(b ?? null));
+// Same, and null is not nothing (a null written where there was no value is a write).
+const eq = (a: unknown, b: unknown) => (a === undefined) === (b === undefined) && same(a, b);
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
@@ -165,7 +172,7 @@ function visitEntryProblem(field: string, key: string, v: Json): string | null {
 
 interface Device {
   i: number; actor: Actor; access: 'read' | 'write'; hostile: boolean;
-  doc: Y.Doc; cid: number; online: boolean; outbox: Uint8Array[]; n: number;
+  doc: Y.Doc; cid: number; online: boolean; outbox: Uint8Array[]; n: number; last: Uint8Array | null;
   // Honest edits written, by what they are, until the room acknowledges them.
   pending: Map<string, Json>;
 }
@@ -174,6 +181,9 @@ type Step =
   | { t: 'edit'; dev: number; op: number; a: number; b: number }
   | { t: 'flush'; dev: number }
   | { t: 'toggle'; dev: number }
+  // A message sent twice, or lost on the way (the room then asks for the whole diff).
+  | { t: 'dup'; dev: number }
+  | { t: 'drop'; dev: number }
   | { t: 'cmd'; op: number; a: number }
   | { t: 'restart' }
   | { t: 'compact' };
@@ -187,13 +197,25 @@ type Op = { by: 'person'; writer: Actor; dev: Device } | { by: 'command'; name: 
 const stats = new Map<string, number>();
 const count = (what: string) => { if (process.env.FUZZ_STATS) stats.set(what, (stats.get(what) ?? 0) + 1); };
 
+// A hand-made update: no Yjs API writes "__proto__" as an object's key in a value (and what a JS
+// object with such a key encodes to depends on the engine's mood), so a hostile client writes
+// "__protx__" and patches the bytes it sends.
+const PLACEHOLDER = new TextEncoder().encode('__protx__');
+function forge(u: Uint8Array): Uint8Array {
+  const out = u.slice();
+  for (let i = 0; i + PLACEHOLDER.length <= out.length; i++) {
+    if (PLACEHOLDER.every((b, j) => out[i + j] === b)) out[i + 6] = 'o'.charCodeAt(0);
+  }
+  return out;
+}
+
 class Failure extends Error {}
 const fail = (why: string): never => { throw new Failure(why); };
 
 function run(s: Scenario) {
   const kind = s.kind;
   const uid = 'fuzz' + Math.abs(JSON.stringify(s.steps).length * 7919 + s.devices.length).toString(36).padStart(6, '0');
-  const id: DocId = parseDocId(kind === 'visit' ? makeDocId('visit', { repId: A.rep.userId, dealerId: DEALER }, uid) : makeDocId(kind, { dealerId: DEALER }, uid));
+  const id: DocId = parseDocId(makeDocId(kind, { repId: A.rep.userId, dealerId: DEALER }, uid));
   const header = headerOf(id, CREATOR[kind].userId, T0);
   const cast = CAST[kind];
   const writers = cast.filter((a) => accessOf(kind, a) === 'write');
@@ -227,7 +249,7 @@ function run(s: Scenario) {
   const devices: Device[] = s.devices.map((d, i) => {
     const actor = i === 0 ? CREATOR[kind] : cast[d.actor % cast.length];
     const access = accessOf(kind, actor)!;
-    const dev: Device = { i, actor, access, hostile: i === 0 ? false : d.hostile, doc: new Y.Doc(), cid: 0, online: !d.offline, outbox: [], n: 0, pending: new Map() };
+    const dev: Device = { i, actor, access, hostile: i === 0 ? false : d.hostile, doc: new Y.Doc(), cid: 0, online: !d.offline, outbox: [], n: 0, last: null, pending: new Map() };
     attach(dev, d.offline ? null : Y.encodeStateAsUpdate(room.doc));
     return dev;
   });
@@ -238,8 +260,9 @@ function run(s: Scenario) {
     dev.cid = fresh();
     dev.doc.clientID = dev.cid;
     if (state) Y.applyUpdate(dev.doc, state, NET); else initDoc(dev.doc, id);
-    dev.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== NET) dev.outbox.push(u); });
+    dev.doc.on('update', (u: Uint8Array, origin: unknown) => { if (origin !== NET) dev.outbox.push(dev.hostile ? forge(u) : u); });
     dev.outbox = [];
+    dev.last = null;
   }
   const pinDevice = (dev: Device) => { if (dev.doc.clientID !== dev.cid) { dev.cid = fresh(); dev.doc.clientID = dev.cid; } };
   const toDevices = (update: Uint8Array | null, except?: Device) => {
@@ -265,7 +288,7 @@ function run(s: Scenario) {
       if (!(t instanceof Y.AbstractType) || t._item?.id.client !== SKELETON_CLIENT) fail(`structure of ${f} replaced after ${who}`);
     }
     for (const k of Object.keys(after)) if (!FIELDS[kind].includes(k)) fail(`unknown field ${k} after ${who}`);
-    const changed = FIELDS[kind].filter((f) => !same(before[f], after[f]));
+    const changed = FIELDS[kind].filter((f) => !eq(before[f], after[f]));
     const from = String(before.status);
     const to = String(after.status);
 
@@ -274,6 +297,7 @@ function run(s: Scenario) {
       if (op.by === 'person') {
         const part = PARTS[kind][op.writer.role];
         if (!part || !reachable(part.steps, from, to)) fail(`${who} moved the ${kind} from ${from} to ${to}`);
+        if (kind === 'form' && !(typeof after.formId === 'string' && after.formId.length >= 1 && after.formId.length <= 64)) fail(`form submitted without a valid form (${who})`);
         // A ticket moves once it is opened (has a subject).
         if (kind === 'ticket' && !(typeof after.subject === 'string' && after.subject.trim())) fail(`ticket moved before it was opened (${who})`);
         if (kind === 'visit') {
@@ -342,6 +366,11 @@ function run(s: Scenario) {
       if (after.category !== undefined && (typeof after.category !== 'string' || !after.category || after.category.length > 40)) fail(`category ${JSON.stringify(after.category)}`);
       if (after.subject !== undefined && (typeof after.subject !== 'string' || !after.subject.trim() || after.subject.length > 200)) fail(`subject ${JSON.stringify(after.subject)}`);
     }
+    if (kind === 'form') {
+      if (after.formId !== undefined && (typeof after.formId !== 'string' || !after.formId || after.formId.length > 64)) fail(`formId ${JSON.stringify(after.formId)} after ${who}`);
+      if (after.formVersion !== undefined && !(Number.isInteger(after.formVersion) && (after.formVersion as number) >= 1)) fail(`formVersion ${JSON.stringify(after.formVersion)} after ${who}`);
+      for (const k of Object.keys((after.answers ?? {}) as Obj)) if (!KEY.test(k)) fail(`answers.${k} after ${who}`);
+    }
     if (kind === 'visit') {
       for (const f of ['answers', 'photos', 'tasksDone']) for (const [k, v] of Object.entries((after[f] ?? {}) as Obj)) { const p = visitEntryProblem(f, k, v); if (p) fail(`${p} after ${who}`); }
       for (const f of ['checkIn', 'checkOut']) if (after[f] !== undefined && after[f] !== null && !validCheck(after[f])) fail(`${f} ${JSON.stringify(after[f])} after ${who}`);
@@ -393,7 +422,7 @@ function run(s: Scenario) {
       count(`refused: ${err.message}`);
       if (!dev.hostile) fail(`honest ${dev.actor.role} refused: ${err.message}`);
       // Refused by a rule, never because the rules failed on it.
-      if (/could not be checked/.test(err.message)) fail(`the rules failed on a change by ${dev.actor.role}: ${String((err as Error & { cause?: unknown }).cause ?? '')}`);
+      if (/could not be checked/.test(err.message)) fail(`the rules failed on a change by ${dev.actor.role}: ${String(((err as Error & { cause?: Error }).cause)?.stack ?? '')}`);
       if (!same(bodyOf(), before)) fail(`a refused update changed the room (${err.message}): ${JSON.stringify(before)} → ${JSON.stringify(bodyOf())}`);
       judge({ by: 'person', writer: dev.actor, dev }, before, bodyOf());
       reset(dev);
@@ -406,7 +435,7 @@ function run(s: Scenario) {
     judge({ by: 'person', writer: dev.actor, dev }, before, bodyOf());
     if (!dev.hostile) {
       // A permitted edit is refused only where the room's status no longer allows it.
-      const statusBound: Record<Kind, string[]> = { order: ['lines', 'notes', 'status'], ticket: ['status', 'category', 'subject'], visit: ['status'] };
+      const statusBound: Record<Kind, string[]> = { order: ['lines', 'notes', 'status'], ticket: ['status', 'category', 'subject'], visit: ['status'], form: ['status', 'formId', 'formVersion', 'answers'] };
       // A thread needs a subject; an honest subject written at the same time as someone else's
       // loses to it (the map keeps one value per key), also when the other one is then refused.
       const subjectless = kind === 'ticket' && !bodyOf().subject;
@@ -429,6 +458,7 @@ function run(s: Scenario) {
     if (!dev.online) return;
     while (dev.outbox.length) {
       const u = dev.outbox.shift()!;
+      dev.last = u;
       if (!deliver(dev, u)) return;
     }
   }
@@ -436,7 +466,7 @@ function run(s: Scenario) {
   // What the sync protocol does on (re)connect: the device's diff up, the room's diff down.
   function resync(dev: Device) {
     dev.outbox = [];
-    const up = Y.encodeStateAsUpdate(dev.doc, Y.encodeStateVector(room.doc));
+    const up = (dev.hostile ? forge : (u: Uint8Array) => u)(Y.encodeStateAsUpdate(dev.doc, Y.encodeStateVector(room.doc)));
     if (!deliver(dev, up)) return;
     Y.applyUpdate(dev.doc, Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(dev.doc)), NET);
   }
@@ -490,6 +520,14 @@ function run(s: Scenario) {
         ticket.setStatus(d, to as never, m);
         if (m.text) dev.pending.set(`msg:${token}`, { ...m } as unknown as Json);
       } else { const m = msg(dev.actor, token); ticket.addMessage(d, m); dev.pending.set(`msg:${token}`, m as unknown as Json); }
+    } else if (kind === 'form') {
+      const b = body(d, 'form');
+      if (b.get('status') !== 'draft') return;
+      switch (op % 4) {
+        case 0: if (!b.get('formId')) d.transact(() => { b.set('formId', `form${a % 3}`); b.set('formVersion', 1 + (a % 4)); }); break;
+        case 1: case 2: { const k = `q${dev.i}-${dev.n}`; const v = { value: a % 2 ? token : a, at: at() }; (b.get('answers') as Y.Map<Json>).set(k, v); dev.pending.set(`answers:${k}`, v); break; }
+        case 3: if (b.get('formId') && a % 3 === 0) b.set('status', 'submitted'); break;
+      }
     } else {
       const st = visit.status(d);
       switch (op % 7) {
@@ -519,11 +557,15 @@ function run(s: Scenario) {
       () => Y.Array.prototype.insert.call(bd as never, 0, [{ status }]),
       () => { const f = STRUCTURE[kind][a % STRUCTURE[kind].length]; if (b % 3 === 0) bd.delete(f); else bd.set(f, b % 3 === 1 ? new Y.Map() : ('plain' as never)); },
       () => { const m = new Y.Map(); m.set('v', status); const f = STRUCTURE[kind][a % STRUCTURE[kind].length]; const t = bd.get(f); if (t instanceof Y.Map) t.set(`k${b % 5}`, m as never); else if (t instanceof Y.Array) t.push([m]); else bd.set('status', m as never); },
-      () => { const t = bd.get(STRUCTURE[kind][0]) as Y.AbstractType<unknown>; const v = [5n, new Uint8Array([1]), Number.NaN, JSON.parse('{"__proto__":{"x":1}}'), Infinity][a % 5]; if (t instanceof Y.Map) t.set(b % 2 ? '__proto__' : `k${b % 5}`, v as never); else if (t instanceof Y.Array) t.push([v as never]); else bd.set('status', v as never); },
+      () => { const t = bd.get(STRUCTURE[kind][0]) as Y.AbstractType<unknown>; const v = [5n, new Uint8Array([1]), Number.NaN, { __protx__: { x: 1 } }, Infinity][a % 5]; if (t instanceof Y.Map) t.set(b % 2 ? '__proto__' : `k${b % 5}`, v as never); else if (t instanceof Y.Array) t.push([v as never]); else bd.set('status', v as never); },
       () => { const f = STRUCTURE[kind].find((x) => bd.get(x) instanceof Y.Text); if (f) { const t = bd.get(f) as Y.Text; t.insert(0, 'x'); if (a % 2) t.format(0, 1, { bold: true }); else t.insertEmbed(0, { img: 'x' }); } else bd.set('bogus', 1); },
       () => bd.set(['discount', 'paid', 'owner', 'constructor'][a % 4], b % 2 ? 1 : { v: status }),
       () => bd.set('status', b % 9 === 0 ? 'bogus' : status),
       () => { if (b % 4 === 0) bd.delete('status'); else bd.set('status', status); },
+      // Written and deleted again in one update: nothing to see, but the update still says it.
+      () => d.transact(() => { const f = STRUCTURE[kind][b % STRUCTURE[kind].length]; const t = bd.get(f); const k = ['__proto__', 'constructor', `w${a % 5}`][a % 3]; const v = [{ x: 1 }, 5n, null][b % 3]; if (t instanceof Y.Map) { t.set(k, v as never); t.delete(k); } else { bd.set(k, v as never); bd.delete(k); } }),
+      // null where there was nothing: a field, or an entry of one of the structure's maps.
+      () => { const f = FIELDS[kind][a % FIELDS[kind].length]; const t = bd.get(f); if (t instanceof Y.Map) t.set(b % 3 === 0 ? 'bad key!' : `n${b % 5}`, null); else if (!(t instanceof Y.AbstractType)) bd.set(f, null); },
     ];
     const specific: Array<() => void> =
       kind === 'order' ? [
@@ -551,6 +593,14 @@ function run(s: Scenario) {
         () => ticket.setStatus(d, STATUSES.ticket[a % 4] as never, msg(dev.actor, `move ${b}`)),
         () => ticket.open(d, id, { category: 'order', subject: a % 2 ? `Hostile ${b}` : 'x'.repeat(250) }, { ...msg(a % 3 ? dev.actor : someone, `open ${b}`) }),
       ]
+      : kind === 'form' ? [
+        () => d.transact(() => { bd.set('formId', ['', 'x'.repeat(80), 5, `form${b % 3}`][a % 4] as never); bd.set('status', 'submitted'); }),
+        () => bd.set('formVersion', [0, -1, 1.5, 'v2', 3][a % 5] as never),
+        () => (bd.get('answers') as Y.Map<Json>).set(b % 3 === 0 ? 'bad key!' : `h${b % 5}`, [{ v: 1 }, 'text', [1, 2], null][a % 4]),
+        () => bd.set('status', ['submitted', 'draft', 'bogus'][a % 3]),
+        () => { const ks = [...(bd.get('answers') as Y.Map<Json>).keys()]; if (ks.length) (bd.get('answers') as Y.Map<Json>).delete(ks[a % ks.length]); },
+        () => d.transact(() => { bd.set('formId', `form${a % 3}`); bd.set('status', 'submitted'); }),
+      ]
       : [
         () => visit.checkIn(d, [{ ...check(a), at: 'yesterday' }, { ...check(a), lat: 95 }, { ...check(a), verified: false }, check(a)][b % 4] as never),
         () => { visit.checkOut(d, b % 2 ? check(a) : ({ ...check(a), accuracy: -1 } as never)); },
@@ -576,9 +626,9 @@ function run(s: Scenario) {
       command('routeTicket', null, (doc, now) => { if (runCommand(doc, 'ticket', { name: 'routeTicket', route: r }, now).ok) return () => { routed.to = { ...r }; }; });
       return;
     }
-    if (kind === 'visit') {
+    if (kind === 'visit' || kind === 'form') {
       // A command for another kind does nothing.
-      command('routeTicket', null, (doc) => { if (runCommand(doc, 'visit', { name: 'routeTicket', route: { to: 'hq', repId: null, taskId: null, dueDate: null, by: 'x', at: at() } }, at()).ok) fail('a ticket command ran on a visit'); });
+      command('routeTicket', null, (doc) => { if (runCommand(doc, kind, { name: 'routeTicket', route: { to: 'hq', repId: null, taskId: null, dueDate: null, by: 'x', at: at() } }, at()).ok) fail('a ticket command ran on a visit'); });
       return;
     }
     // Mostly the step that comes next for the order as it stands, sometimes any.
@@ -642,13 +692,15 @@ function run(s: Scenario) {
   // --- the run ---
 
   for (const step of s.steps) {
-    if (step.t === 'edit' || step.t === 'flush' || step.t === 'toggle') {
+    if (step.t === 'edit' || step.t === 'flush' || step.t === 'toggle' || step.t === 'dup' || step.t === 'drop') {
       const dev = devices[step.dev % devices.length];
       if (step.t === 'edit') {
         if (dev.hostile) hostile(dev, step.op, step.a, step.b); else honest(dev, step.op, step.a);
         pinDevice(dev);
         if (!dev.hostile && step.b % 3 === 0) flush(dev);
       } else if (step.t === 'flush') flush(dev);
+      else if (step.t === 'dup') { if (dev.online && dev.last) deliver(dev, dev.last); }
+      else if (step.t === 'drop') { if (dev.online) dev.outbox.shift(); }
       else { dev.online = !dev.online; if (dev.online) resync(dev); }
     } else if (step.t === 'cmd') runCmd(step.op, step.a);
     else if (step.t === 'restart') boot();
@@ -714,6 +766,7 @@ function run(s: Scenario) {
   // Rows are a set (a map's keys come out in each replica's own insertion order).
   const rowSet = (p: ReturnType<typeof project>) => JSON.stringify([p.deletes, p.inserts.map((x) => JSON.stringify(x)).sort(), (p.updates ?? []).map((x) => JSON.stringify(x)).sort()]);
   if (rowSet(rows) !== rowSet(project(id, body(reloaded.doc, kind).toJSON() as Body, metaOf(reloaded.doc) as Obj, '2026-12-31T00:00:00.000Z'))) fail('the reloaded room projects other rows');
+  if (kind === 'form') { if (rows.inserts.length || rows.deletes.length) fail('a form projects rows'); return; }
   const main = rows.inserts[0].row;
   if (main.status !== final.status || main.id !== id.id || main.dealer_id !== DEALER) fail(`projected ${JSON.stringify(main)}`);
   if (kind === 'order') {
@@ -745,12 +798,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 10, arbitrary: fc.record({ t: fc.constant('edit' as const), dev: fc.nat(7), op: fc.nat(60), a: fc.nat(1000), b: fc.nat(1000) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('flush' as const), dev: fc.nat(7) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('toggle' as const), dev: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constantFrom('dup' as const, 'drop' as const), dev: fc.nat(7) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('cmd' as const), op: fc.nat(20), a: fc.nat(1000) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'compact' as const }) },
 );
 const scenario: fc.Arbitrary<Scenario> = fc.record({
-  kind: fc.constantFrom<Kind>('order', 'ticket', 'visit'),
+  kind: fc.constantFrom<Kind>('order', 'ticket', 'visit', 'form'),
   devices: fc.array(fc.record({ actor: fc.nat(20), hostile: fc.boolean(), offline: fc.boolean() }), { minLength: 2, maxLength: 5 }),
   steps: fc.array(step, { minLength: 5, maxLength: 60, size: 'max' }),
   compaction: fc.integer({ min: 3, max: 30 }),
@@ -763,6 +817,8 @@ describe('forged-write fuzz', () => {
     expect(access('order')).toEqual({ u_da: 'write', u_ds: 'write', u_rep: 'write', u_hq: 'read', u_rm: 'read', u_an: 'read', u_pa: 'read' });
     expect(access('ticket')).toEqual({ u_da: 'write', u_ds: 'write', u_rep: 'write', u_hq: 'write', u_rm: 'write', u_an: 'read', u_pa: 'read' });
     expect(access('visit')).toEqual({ u_rep: 'write', u_hq: 'read', u_rm: 'read', u_an: 'read' });
+    expect(access('form')).toEqual({ u_rep: 'write', u_da: 'write', u_ds: 'write', u_hq: 'read', u_rm: 'read', u_an: 'read' });
+    expect(accessOf('form', A.pa)).toBeNull();
     expect(accessOf('visit', { ...A.rep, rel: ['assigned'] })).toBeNull();
   });
 

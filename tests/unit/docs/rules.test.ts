@@ -134,6 +134,39 @@ describe('order write rules', () => {
     }
   });
 
+  // Found by the forged-write fuzz: null where there was nothing counted as no change, so a null
+  // line (on which the server's decision throws, leaving the order undecided and unprojected), a
+  // null approval or total, or a null answer under a key no form allows were kept unchecked.
+  it('null written where there was nothing is a change, and checked', () => {
+    const { id, doc } = newOrder();
+    const line = edit(doc, id, dealer, (d) => order.lines(d).set('l1', null as never));
+    expect(line.violations.map((v) => v.path)).toEqual(['lines.l1']);
+    correct(doc, 'order', line.before, line.violations);
+    expect(order.lines(doc).has('l1')).toBe(false);
+    for (const f of ['approval', 'total', 'creditCheck']) {
+      const r = edit(doc, id, dealer, (d) => body(d, 'order').set(f, null));
+      expect(r.violations.map((v) => v.path)).toEqual([f]);
+      correct(doc, 'order', r.before, r.violations);
+      expect(body(doc, 'order').has(f)).toBe(false);
+    }
+    const form = makeDocId('form', { dealerId: 'dlr_00012', repId: 'usr_rep_01' }, 'form000001');
+    const fdoc = new Y.Doc();
+    initDoc(fdoc, parseDocId(form));
+    const rep: Writer = { role: 'field_rep', userId: 'usr_rep_01' };
+    const answers = (d: Y.Doc) => body(d, 'form').get('answers') as Y.Map<unknown>;
+    expect(edit(fdoc, form, rep, (d) => answers(d).set('bad key!', null)).violations.map((v) => v.path)).toEqual(['answers.bad key!']);
+    answers(fdoc).delete('bad key!');
+    // A null answer is an answer: once submitted, deleting it is put back (the correction took
+    // the missing entry for the null one and left it deleted, so the room never settled).
+    expect(edit(fdoc, form, rep, (d) => answers(d).set('q1', null)).violations).toEqual([]);
+    edit(fdoc, form, rep, (d) => d.transact(() => { body(d, 'form').set('formId', 'f1'); body(d, 'form').set('status', 'submitted'); }));
+    const removed = edit(fdoc, form, rep, (d) => answers(d).delete('q1'));
+    expect(removed.violations.map((v) => v.path)).toEqual(['answers']);
+    correct(fdoc, 'form', removed.before, removed.violations);
+    expect(answers(fdoc).has('q1')).toBe(true);
+    expect(answers(fdoc).get('q1')).toBeNull();
+  });
+
   it('a line carries a product, a quantity and a note, nothing else', () => {
     const { id, doc } = newOrder();
     const r = edit(doc, id, dealer, (d) => order.lines(d).set('l1', { productId: 'p', quantity: 1, discount: 50 } as never));
