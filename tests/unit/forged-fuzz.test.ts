@@ -1,5 +1,5 @@
 // Forged-write fuzz (fast-check: seeded, reproducible, shrinks to a short sequence and prints
-// its seed). The room creates an order, a ticket or a visit; 2 to 5 devices of the people the
+// its seed). The room creates an order, a ticket, a visit or a survey response; 2 to 5 devices of the people the
 // policy lets reach it work on it, some honest (what the app does), some hostile (hand-made
 // updates: the header, foreign root types, list content and types inside the body, replaced
 // structures, history entries in anyone's name and back-dated, shipments, approvals, prices,
@@ -628,14 +628,14 @@ function run(s: Scenario) {
     }
     if (kind === 'visit' || kind === 'form') {
       // A command for another kind does nothing.
-      command('routeTicket', null, (doc) => { if (runCommand(doc, kind, { name: 'routeTicket', route: { to: 'hq', repId: null, taskId: null, dueDate: null, by: 'x', at: at() } }, at()).ok) fail('a ticket command ran on a visit'); });
+      command('routeTicket', null, (doc) => { if (runCommand(doc, kind, { name: 'routeTicket', route: { to: 'hq', repId: null, taskId: null, dueDate: null, by: 'x', at: at() } }, at()).ok) fail(`a ticket command ran on a ${kind}`); });
       return;
     }
     // Mostly the step that comes next for the order as it stands, sometimes any.
     const st = order.status(room.doc);
     const approval = body(room.doc, 'order').get('approval') as Obj | undefined;
     const next = needsDecision(room.doc) ? 0 : (st === 'submitted' || st === 'held') && (approval?.state === 'pending' || approval?.state === 'held') ? 2
-      : st === 'approved' || st === 'shipped' ? (approval?.level === 'network' && a % 3 === 0 ? 4 : 3) : op;
+      : st === 'approved' || st === 'shipped' ? (approval?.level === 'network' && a % 2 === 0 ? 4 : 3) : op;
     switch ((op % 4 === 0 ? op : next) % 5) {
       case 0: case 1: {
         // The alarm's decision: priced from "D1", approved, held, waiting, or sent back.
@@ -679,10 +679,12 @@ function run(s: Scenario) {
       case 4: {
         const who = a % 2 ? { userId: A.pa.userId, role: A.pa.role, dealerId: PARENT } : { userId: A.da.userId, role: A.da.role, dealerId: DEALER };
         command('deliver', { by: who.userId, role: who.role }, (doc, now) => {
-          // What is left to deliver, as the parent's own delivery.
-          const left = Object.values(order.lines(doc).toJSON() as Record<string, { productId: string; quantity: number }>);
-          const r = runCommand(doc, 'order', { name: 'deliver', who }, now);
-          if (r.ok) return () => { shipments.push((body(room.doc, 'order').get('shipments') as Y.Array<Obj>).toArray().at(-1)!); expect(left.length).toBeGreaterThanOrEqual(0); };
+          // What is left to deliver (ordered less delivered, by product), as the parent's own delivery.
+          const byProduct = new Map<string, number>();
+          for (const l of Object.values(order.lines(doc).toJSON() as Record<string, { productId: string; quantity: number }>)) byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
+          for (const e of shipments) if (e.status === 'delivered') for (const it of e.items as Array<{ productId: string; quantity: number }>) if (byProduct.has(it.productId)) byProduct.set(it.productId, byProduct.get(it.productId)! - it.quantity);
+          const items = [...byProduct].filter(([, q]) => q > 0).map(([productId, quantity]) => ({ productId, quantity }));
+          if (runCommand(doc, 'order', { name: 'deliver', who }, now).ok) return () => { shipments.push({ eventId: `own-${now}`, carrier: 'Own delivery', trackingNumber: '', status: 'delivered', eta: null, items, at: now, receivedAt: now, by: who.userId } as unknown as Obj); };
         });
         return;
       }
@@ -804,7 +806,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ t: 'compact' as const }) },
 );
 const scenario: fc.Arbitrary<Scenario> = fc.record({
-  kind: fc.constantFrom<Kind>('order', 'ticket', 'visit', 'form'),
+  // Orders have the longest way to go (and the most server steps), so they come up most.
+  kind: fc.oneof({ weight: 4, arbitrary: fc.constant<Kind>('order') }, { weight: 3, arbitrary: fc.constant<Kind>('ticket') }, { weight: 2, arbitrary: fc.constant<Kind>('visit') }, { weight: 1, arbitrary: fc.constant<Kind>('form') }),
   devices: fc.array(fc.record({ actor: fc.nat(20), hostile: fc.boolean(), offline: fc.boolean() }), { minLength: 2, maxLength: 5 }),
   steps: fc.array(step, { minLength: 5, maxLength: 60, size: 'max' }),
   compaction: fc.integer({ min: 3, max: 30 }),
