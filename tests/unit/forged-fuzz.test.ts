@@ -300,6 +300,8 @@ function run(s: Scenario) {
         if (kind === 'form' && !(typeof after.formId === 'string' && after.formId.length >= 1 && after.formId.length <= 64)) fail(`form submitted without a valid form (${who})`);
         // A ticket moves once it is opened (has a subject).
         if (kind === 'ticket' && !(typeof after.subject === 'string' && after.subject.trim())) fail(`ticket moved before it was opened (${who})`);
+        // And the step is written in the thread by whoever took it.
+        if (kind === 'ticket' && !((after.messages ?? []) as Obj[]).some((m) => m.status === to && m.by === op.writer.userId)) fail(`ticket moved to ${to} with nothing in the thread by ${who}`);
         if (kind === 'visit') {
           if (to === 'in_progress' && !validCheck(after.checkIn)) fail(`visit started without a valid check-in (${who})`);
           if (to === 'done' && (!validCheck(after.checkOut) || (from === 'planned' && !validCheck(after.checkIn)))) fail(`visit done without valid check-in/out (${who})`);
