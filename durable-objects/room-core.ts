@@ -134,7 +134,7 @@ export class RoomCore {
       if (!hasSkeleton(this.doc, this.docId.kind)) Y.applyUpdate(this.doc, skeletonUpdate(this.docId.kind), 'server');
       writeHeader(this.doc, header);
     });
-    if (update) { this.store.append(update); this.bytes += update.byteLength; }
+    if (update) { this.store.append(update); this.bytes += update.byteLength; this.claim([[this.doc.clientID, 'server']]); }
     this.refresh(touched);
     return update;
   }
@@ -148,13 +148,17 @@ export class RoomCore {
     // A command that throws half way has changed the doc but not the store: back to the store.
     try { captured = this.capture(() => this.doc.transact(() => { result = fn(this.doc, this.now()); }, 'server')); } catch (err) { this.load(); throw err; }
     const { update, touched } = captured;
-    if (update) { this.store.append(update); this.bytes += update.byteLength; }
+    if (update) { this.store.append(update); this.bytes += update.byteLength; this.claim([[this.doc.clientID, 'server']]); }
     this.refresh(touched);
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
     return { result, update };
   }
 
+  // Client id → the user whose items the room accepted under it ('server' for the room's own).
+  private owners = new Map<number, string>();
+
   load() {
+    this.owners = this.store.loadOwners();
     this.doc = new Y.Doc();
     this.bytes = 0;
     for (const u of this.store.loadAll()) { Y.applyUpdate(this.doc, u, 'storage'); this.bytes += u.byteLength; }
@@ -189,7 +193,7 @@ export class RoomCore {
   }
 
   // The parts of the view a change touched (the header and status always: the rules read them).
-  // `view` may be an earlier one: refresh replaces the view's objects instead of changing them.
+  // Taken before `refresh`, which changes a keyed map's entries in place: the copy keeps the old ones.
   private restrict(view: Snapshot, touched: Touched): Snapshot {
     const b: Record<string, Json> = {};
     if (view.body.status !== undefined) b.status = view.body.status;
@@ -205,18 +209,19 @@ export class RoomCore {
     return { meta: view.meta, body: b };
   }
 
+  // In place, so an update costs what it touched, not the document's size: callers take what
+  // they need of the earlier view (`restrict`) before refreshing, and fields are replaced, never
+  // changed, except a keyed map's own object of entries.
   private refresh(touched: Touched) {
     const root = body(this.doc, this.docId.kind);
-    this.view = { meta: this.view.meta, body: { ...this.view.body } };
     for (const [field, keys] of touched) {
       if (field === '*') continue;
       if (field === 'meta') { this.view.meta = meta(this.doc).toJSON() as Record<string, Json>; continue; }
       const cur = root.get(field);
       const old = Object.hasOwn(this.view.body, field) ? this.view.body[field] : undefined;
       if (keys && cur instanceof Y.Map && FIELD_SHAPES[this.docId.kind][field] === 'map' && old && typeof old === 'object' && !Array.isArray(old)) {
-        const next = { ...(old as Record<string, Json>) };
-        for (const k of keys) { if (cur.has(k)) next[k] = plain(cur.get(k)); else delete next[k]; }
-        this.view.body[field] = next;
+        const entries = old as Record<string, Json>;
+        for (const k of keys) { if (cur.has(k)) entries[k] = plain(cur.get(k)); else delete entries[k]; }
       } else if (cur === undefined) delete this.view.body[field];
       else this.view.body[field] = plain(cur);
     }
@@ -321,6 +326,10 @@ export class RoomCore {
     const svBytes = Y.encodeStateVector(this.doc);
     const sv = Y.decodeStateVector(svBytes);
     if (hasGap(decoded, sv)) return { ...none, gap: true };
+    // New items under a client id another user (or the server) writes with would take the clocks
+    // that user's device will use next, and the room would drop that device's real edits as known.
+    const claims = this.claimsOf(decoded, sv, writer.userId);
+    if (claims === null) throw new Refused(CLOSE_FORBIDDEN, 'This client id belongs to another writer');
     // Only what the room lacks is stored and broadcast.
     const stored = Y.diffUpdate(update, svBytes);
     const pre = this.view;
@@ -363,9 +372,31 @@ export class RoomCore {
     }
     this.store.append(stored);
     this.bytes += stored.byteLength;
-    if (correction) { this.store.append(correction); this.bytes += correction.byteLength; }
+    this.claim(claims);
+    if (correction) { this.store.append(correction); this.bytes += correction.byteLength; this.claim([[this.doc.clientID, 'server']]); }
     if (needsCompaction(this.store.stats(), this.compaction)) this.compact();
     return { stored, correction, violations };
+  }
+
+  // The client ids an update brings new items under, each to be bound to `userId`; null when one
+  // is bound to someone else already.
+  private claimsOf({ structs }: Decoded, sv: Map<number, number>, userId: string): Array<[number, string]> | null {
+    const out = new Map<number, string>();
+    for (const s of structs) {
+      // (The structure's own id is refused as such, with its own reason, further on.)
+      if (s.id.clock + s.length <= (sv.get(s.id.client) ?? 0) || s.constructor.name === 'Skip' || s.id.client === SKELETON_CLIENT) continue;
+      const owner = this.owners.get(s.id.client) ?? (s.id.client === this.doc.clientID ? 'server' : undefined);
+      if (owner !== undefined && owner !== userId) return null;
+      if (owner === undefined) out.set(s.id.client, userId);
+    }
+    return [...out];
+  }
+
+  private claim(owners: Array<[number, string]>) {
+    const fresh = owners.filter(([c]) => !this.owners.has(c));
+    if (!fresh.length) return;
+    for (const [c, u] of fresh) this.owners.set(c, u);
+    this.store.addOwners(fresh);
   }
 
   compact() {

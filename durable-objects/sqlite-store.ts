@@ -9,6 +9,13 @@ export class SqliteUpdateStore implements UpdateStore {
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
     storage.sql.exec('create table if not exists updates (seq integer primary key autoincrement, data blob not null, bytes integer not null)');
+    storage.sql.exec('create table if not exists client_owners (client integer primary key, owner text not null)');
+  }
+  loadOwners() {
+    return new Map([...this.storage.sql.exec<{ client: number; owner: string }>('select client, owner from client_owners')].map((r) => [r.client, r.owner] as [number, string]));
+  }
+  addOwners(owners: Array<[number, string]>) {
+    for (const [client, owner] of owners) this.storage.sql.exec('insert or ignore into client_owners (client, owner) values (?, ?)', client, owner);
   }
   append(update: Uint8Array) {
     const s = this.stats();

@@ -7,6 +7,10 @@ export interface UpdateStore {
   // Replaces the whole log with one snapshot, atomically.
   compact(snapshot: Uint8Array): void;
   stats(): { count: number; bytes: number };
+  // Which user writes under each Yjs client id: ids are chosen by clients, so the room binds
+  // each to the first user it accepted items from.
+  loadOwners(): Map<number, string>;
+  addOwners(owners: Array<[number, string]>): void;
 }
 
 export class MemoryUpdateStore implements UpdateStore {
@@ -15,6 +19,9 @@ export class MemoryUpdateStore implements UpdateStore {
   loadAll() { return [...this.log]; }
   compact(snapshot: Uint8Array) { this.log = [snapshot.slice()]; }
   stats() { return { count: this.log.length, bytes: this.log.reduce((n, u) => n + u.byteLength, 0) }; }
+  private owners = new Map<number, string>();
+  loadOwners() { return new Map(this.owners); }
+  addOwners(owners: Array<[number, string]>) { for (const [c, u] of owners) this.owners.set(c, u); }
 }
 
 export interface CompactionPolicy { maxCount: number; maxBytes: number }

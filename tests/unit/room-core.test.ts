@@ -150,7 +150,9 @@ describe('RoomCore: updates', () => {
   });
 
   it('stamps a person\'s status step with the name it authenticated and its own clock, and refuses a forged history', () => {
-    const { room: r, a } = setup();
+    const { room: r } = setup();
+    // Another user's device (a client id is bound to the user who first wrote under it).
+    const a = replica(r);
     const forged = { status: 'submitted', by: 'server', role: 'server', at: '2020-01-01T00:00:00.000Z' };
     a.transact(() => {
       order.setStatus(a, 'submitted');
@@ -307,12 +309,44 @@ describe('RoomCore: commands', () => {
   });
 });
 
-describe('RoomCore: what it cannot tell yet', () => {
-  // Yjs client ids are chosen by the client and are not bound to a user: a writer who copies
-  // another device's client id (any replica shows it) and writes ahead of that device's clock
-  // makes the room drop that device's later edits as already known, and the two never converge.
-  // Needs the room to remember which user each client id belongs to (persisted beside the log).
-  it.todo('refuses items written under a client id that belongs to another writer');
+describe('RoomCore: client ids', () => {
+  // Yjs client ids are chosen by the client: a writer who copies another device's client id (any
+  // replica shows it) and writes ahead of that device's clock would make the room drop that
+  // device's later edits as already known. The room binds each id to the first user it accepted
+  // items from, and remembers it across restarts.
+  it('refuses items written under a client id that belongs to another writer, and keeps the victim\'s edits', () => {
+    const { store, room: r } = room();
+    const victim = replica(r);
+    order.setLine(victim, 'v1', { productId: 'prd_1', quantity: 1 });
+    r.apply(diff(victim, r), dealer);
+    // The thief copies the victim's id and writes at the clocks the victim uses next.
+    const thief = replica(r);
+    thief.clientID = victim.clientID;
+    order.setLine(thief, 'x1', { productId: 'prd_9', quantity: 9 });
+    const staff: Writer = { userId: 'u2', role: 'dealer_staff', access: 'write' };
+    expect(() => r.apply(diff(thief, r), staff)).toThrow(expect.objectContaining({ code: CLOSE_FORBIDDEN }));
+    // After a restart too.
+    const again = new RoomCore(store, id);
+    expect(() => again.apply(diff(thief, again), staff)).toThrow(expect.objectContaining({ code: CLOSE_FORBIDDEN }));
+    order.setLine(victim, 'v2', { productId: 'prd_2', quantity: 2 });
+    again.apply(diff(victim, again), dealer);
+    expect([...order.lines(again.doc).keys()].sort()).toEqual(['v1', 'v2']);
+  });
+
+  it('lets one user write from several devices, and nobody write under the server\'s id', () => {
+    const { room: r } = room();
+    const phone = replica(r);
+    const laptop = replica(r);
+    order.setLine(phone, 'p1', { productId: 'prd_1', quantity: 1 });
+    order.setLine(laptop, 'l1', { productId: 'prd_2', quantity: 1 });
+    r.apply(diff(phone, r), dealer);
+    r.apply(diff(laptop, r), dealer);
+    expect(order.lines(r.doc).size).toBe(2);
+    const forger = replica(r);
+    forger.clientID = r.doc.clientID;
+    order.setLine(forger, 'f1', { productId: 'prd_3', quantity: 1 });
+    expect(() => r.apply(diff(forger, r), dealer)).toThrow(expect.objectContaining({ code: CLOSE_FORBIDDEN }));
+  });
 });
 
 describe('RoomCore: readers', () => {
