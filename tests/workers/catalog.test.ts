@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { initDoc, order } from '../../core/docs/schema.ts';
-import { seedDemo, signIn, tableDigest } from './fixtures.ts';
+import { dealerOf, seedDemo, signIn, tableDigest } from './fixtures.ts';
 
 interface Item {
   id: string; category: string; wholeUnits: boolean; available: number | null;
@@ -17,7 +17,7 @@ let rows: DemoRows;
 let dealerId: string;
 beforeAll(async () => {
   rows = await seedDemo();
-  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  dealerId = dealerOf(rows);
 });
 const segmentsOf = (id: unknown) => JSON.parse(String(rows.dealers.find((d) => d.id === id)!.segments)) as string[];
 const catalog = async (api: Awaited<ReturnType<typeof signIn>>, query = '') =>

@@ -12,7 +12,7 @@ import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, meta, order, ticket, type TicketMessage } from '../../core/docs/schema.ts';
 import { CLOSE_READ_ONLY } from '../../durable-objects/protocol.ts';
-import { call, DocSocket, seedDemo, signIn, type Api } from './fixtures.ts';
+import { call, dealerOf, DocSocket, seedDemo, signIn, type Api } from './fixtures.ts';
 
 type Session = Api & { cookie: string };
 
@@ -26,7 +26,7 @@ let hq: Session;
 let sub: Session;
 beforeAll(async () => {
   rows = await seedDemo();
-  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  dealerId = dealerOf(rows);
   subDealerId = String(rows.dealers.find((d) => d.parent_id === dealerId && d.type === 'sub_dealer')!.id);
   repDealerId = String(rows.rep_assignments.find((a) => a.rep_id === 'usr_rep_01')!.dealer_id);
   dealer = await signIn('dealer@demo.test');

@@ -15,6 +15,9 @@ const CITIES: City[] = Array.from({ length: 40 }, (_, i) => ({
 let rows: DemoRows | null = null;
 export const ORIGIN = 'http://localhost';
 
+// The dealer a demo user belongs to (the demo dealer admin's, unless named).
+export const dealerOf = (rows: DemoRows, userId = 'usr_dealer_admin') => String(rows.users.find((u) => u.id === userId)!.dealer_id);
+
 export async function seedDemo(): Promise<DemoRows> {
   const db = (env as unknown as { DB: D1Database }).DB;
   const existing = await db.prepare('select count(*) as n from organisations').first<{ n: number }>();

@@ -7,7 +7,7 @@ import { tierProgress } from '../../core/home/tiers.ts';
 import { b64url, concat, fromB64url, hkdf } from '../../core/push/webpush.ts';
 import { makeDb } from '../../server/db.ts';
 import { notify } from '../../server/notify.ts';
-import { seedDemo, signIn, type Api } from './fixtures.ts';
+import { dealerOf, seedDemo, signIn, type Api } from './fixtures.ts';
 
 type Home = {
   dealer: { id: string; tier: string; regionId: string };
@@ -34,7 +34,7 @@ const order = (id: string, dealerId: string, status: string, total: number, subm
 beforeAll(async () => {
   rows = await seedDemo();
   [dealer, staff, hq] = await Promise.all([signIn('dealer@demo.test'), signIn('staff@demo.test'), signIn('hq@demo.test')]);
-  const dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  const dealerId = dealerOf(rows);
   demo = rows.dealers.find((d) => d.id === dealerId) as unknown as typeof demo;
   const peers = rows.dealers.filter((d) => d.region_id === demo.region_id && d.type === demo.type && d.status === 'active' && d.id !== demo.id);
   await env.DB.prepare('delete from orders').run();

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { initDoc, order } from '../../core/docs/schema.ts';
-import { ORIGIN, signIn, seedDemo } from './fixtures.ts';
+import { dealerOf, ORIGIN, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
 let dealerId: string;
@@ -18,7 +18,7 @@ let hq: Awaited<ReturnType<typeof signIn>>;
 
 beforeAll(async () => {
   rows = await seedDemo();
-  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  dealerId = dealerOf(rows);
   const api = await signIn('dealer@demo.test');
   const { items } = await (await api('/api/products?pageSize=200')).json<{ items: Array<{ id: string; wholeUnits: boolean; price: { unitPrice: number } | null }> }>();
   // The two cheapest priced products, so a small order is approved at once.

@@ -8,14 +8,14 @@ import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { body, initDoc, order } from '../../core/docs/schema.ts';
-import { seedDemo, signIn, type Api } from './fixtures.ts';
+import { dealerOf, seedDemo, signIn, type Api } from './fixtures.ts';
 
 let rows: DemoRows;
 let dealerId: string;
 let product: { id: string; unitPrice: number };
 beforeAll(async () => {
   rows = await seedDemo();
-  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  dealerId = dealerOf(rows);
   const api = await signIn('dealer@demo.test');
   const { items } = await (await api('/api/products?pageSize=50')).json<{ items: Array<{ id: string; wholeUnits: boolean; price: { unitPrice: number } | null }> }>();
   const p = items.find((x) => x.price && x.wholeUnits)!;

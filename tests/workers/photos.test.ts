@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { imageTypeOf, MAX_PHOTO_BYTES } from '../../core/validators/photos.ts';
 import { MAX_PHOTO_BODY_BYTES } from '../../worker/app.ts';
-import { seedDemo, signIn, tableDigest, type Api } from './fixtures.ts';
+import { dealerOf, seedDemo, signIn, tableDigest, type Api } from './fixtures.ts';
 
 // A real 1x1 PNG. Bytes after IEND are ignored by decoders, which makes distinct photos.
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (ch) => ch.charCodeAt(0));
@@ -147,7 +147,7 @@ describe('photo reads stay in scope', () => {
   });
 
   it('a dealer login cannot read another dealer\'s photo', async () => {
-    const own = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+    const own = dealerOf(rows);
     const tree = new Set([own]);
     for (let grew = true; grew;) {
       grew = false;

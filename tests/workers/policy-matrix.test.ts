@@ -17,7 +17,7 @@ import { makeDocId, parseDocId, type DocKind } from '../../core/docs/id.ts';
 import { body, initDoc, order, ticket, visit } from '../../core/docs/schema.ts';
 import { CLOSE_READ_ONLY } from '../../durable-objects/protocol.ts';
 import { app } from '../../worker/index.ts';
-import { call, fromB64, openDocSocket, ROLES_EMAIL, seedDemo, signIn, syncBatch, until, type Api, type SyncResult } from './fixtures.ts';
+import { call, fromB64, openDocSocket, ROLES_EMAIL, seedDemo, signIn, syncBatch, until, type Api, type SyncResult, dealerOf as dealerOfUser } from './fixtures.ts';
 
 // ---------------------------------------------------------------------------------------------
 // 1. The table, by hand.
@@ -255,7 +255,7 @@ afterAll(() => {
 beforeAll(async () => {
   rows = await seedDemo();
   W.org = String(rows.organisations[0].id);
-  W.d0 = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  W.d0 = dealerOfUser(rows);
   W.maker = String(rows.dealers.find((d) => d.type === 'maker')!.id);
   const hash = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.password_hash);
   const dealer = (id: string, parent: string, type: string, code: string, region: string) =>

@@ -16,7 +16,7 @@ import { makeDb } from '../../server/db.ts';
 import { session } from '../../worker/middleware/session.ts';
 import { docTarget } from '../../worker/sync/access.ts';
 import type { AppEnv } from '../../worker/types.ts';
-import { call, seedDemo, signIn } from './fixtures.ts';
+import { call, dealerOf, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
 let ownDealer: string;
@@ -24,7 +24,7 @@ let ownDealer: string;
 let priced: Array<{ id: string; unitPrice: number }>;
 beforeAll(async () => {
   rows = await seedDemo();
-  ownDealer = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  ownDealer = dealerOf(rows);
   const api = await signIn('dealer@demo.test');
   const { items } = await (await api('/api/products?pageSize=50')).json<{ items: Array<{ id: string; wholeUnits: boolean; price: { unitPrice: number } | null }> }>();
   priced = items.filter((p) => p.price).slice(0, 2).map((p) => ({ id: p.id, unitPrice: p.price!.unitPrice }));

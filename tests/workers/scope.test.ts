@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoRows } from '../../core/demo/generate.ts';
-import { ROLES_EMAIL, seedDemo, signIn } from './fixtures.ts';
+import { dealerOf, ROLES_EMAIL, seedDemo, signIn } from './fixtures.ts';
 
 let rows: DemoRows;
 beforeAll(async () => { rows = await seedDemo(); });
@@ -54,7 +54,7 @@ describe('each role sees its own slice of the network', () => {
   });
 
   it('a dealer admin sees its dealer and sub-dealers, its staff only the dealer, and another dealer is 404', async () => {
-    const own = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+    const own = dealerOf(rows);
     const subs = rows.dealers.filter((d) => d.parent_id === own).map((d) => String(d.id));
     const admin = await signIn('dealer@demo.test');
     const page = await (await admin('/api/dealers?pageSize=200')).json<Page>();
@@ -74,7 +74,7 @@ describe('each role sees its own slice of the network', () => {
   });
 
   it('the dealer page carries contacts, the parent chain root first, children, contracts, certifications and reps', async () => {
-    const own = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+    const own = dealerOf(rows);
     const hq = await signIn('hq@demo.test');
     const d = await (await hq(`/api/dealers/${own}`)).json<{ parents: Array<{ type: string }>; children: unknown[]; contacts: unknown[]; contracts: unknown[]; reps: Array<{ email: string }> }>();
     expect(d.parents[0].type).toBe('maker');
@@ -118,7 +118,7 @@ describe('writes within scope', () => {
   });
 
   it('a dealer admin edits its own contact fields only; the analyst writes nothing', async () => {
-    const own = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+    const own = dealerOf(rows);
     const admin = await signIn('dealer@demo.test');
     const ok = await admin(`/api/dealers/${own}`, { method: 'PATCH', json: { phone: '+49 30 1234567' } });
     expect(ok.status).toBe(200);
@@ -132,7 +132,7 @@ describe('writes within scope', () => {
 
 describe('prices', () => {
   it('each product carries the most specific valid price for the dealer; the expired list is never used', async () => {
-    const own = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+    const own = dealerOf(rows);
     const dealer = rows.dealers.find((d) => d.id === own)!;
     const admin = await signIn('dealer@demo.test');
     const res = await (await admin('/api/products?pageSize=200')).json<{ items: Array<{ id: string; price: { unitPrice: number; listPrice: number; scope: string; priceListId: string } | null }> }>();

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDocId, parseDocId } from '../../core/docs/id.ts';
 import { ticket, type TicketMessage } from '../../core/docs/schema.ts';
-import { seedDemo, signIn, type Api } from './fixtures.ts';
+import { dealerOf, seedDemo, signIn, type Api } from './fixtures.ts';
 
 let rows: DemoRows;
 let dealerId: string;
@@ -18,7 +18,7 @@ let hq: Api;
 let hqId: string;
 beforeAll(async () => {
   rows = await seedDemo();
-  dealerId = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  dealerId = dealerOf(rows);
   const region = rows.dealers.find((d) => d.id === dealerId)!.region_id;
   otherDealerId = String(rows.dealers.find((d) => d.region_id !== region && d.type !== 'maker')!.id);
   dealer = await signIn('dealer@demo.test');

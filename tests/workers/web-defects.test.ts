@@ -10,7 +10,7 @@ import * as schema from '../../core/db/schema.ts';
 import type { DemoRows } from '../../core/demo/generate.ts';
 import { makeDb } from '../../server/db.ts';
 import { FORGET_AFTER_MS, lockedFor, takeAttempt } from '../../worker/auth/throttle.ts';
-import { call, seedDemo, signIn, type Api } from './fixtures.ts';
+import { call, dealerOf, seedDemo, signIn, type Api } from './fixtures.ts';
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 type UserItem = { id: string; email: string; name: string; role: string; dealerId: string | null; status: string };
@@ -27,7 +27,7 @@ beforeAll(async () => {
   rows = await seedDemo();
   hq = await signIn('hq@demo.test');
   orgId = String(rows.organisations[0].id);
-  demoDealer = String(rows.users.find((u) => u.id === 'usr_dealer_admin')!.dealer_id);
+  demoDealer = dealerOf(rows);
 });
 
 async function invite(by: Api, body: Record<string, unknown>): Promise<{ res: Response; id?: string; token?: string }> {
